@@ -1,0 +1,96 @@
+import { mkdirSync } from "node:fs";
+import { PGlite } from "@electric-sql/pglite";
+import { PrismaPg } from "@prisma/adapter-pg";
+import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
+import { PrismaPGlite } from "pglite-prisma-adapter";
+import { PrismaClient } from "../generated/prisma/client.js";
+import { applyMigrations } from "./migrations.js";
+import { lockDataDir } from "./pgliteLock.js";
+
+export type Db = PrismaClient;
+
+export interface Database {
+  prisma: PrismaClient;
+  kind: "pglite" | "postgres";
+  adapterFactory: SqlMigrationAwareDriverAdapterFactory;
+  /** Describes where the data is, without credentials. */
+  location: string;
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  /** PostgreSQL URL; when absent, embedded PGlite in `dataDir`. */
+  url?: string | undefined;
+  dataDir: string;
+  /** Apply pending migrations before returning (default true). */
+  migrate?: boolean;
+  /** pg pool size. */
+  poolSize?: number;
+}
+
+/**
+ * Opens the database: PostgreSQL through `@prisma/adapter-pg` when a URL is given, otherwise
+ * PGlite in `dataDir` (created on first use, locked against a second process). Applies pending
+ * migrations unless told not to.
+ *
+ * @example
+ * const db = await openDatabase({ url: process.env.DATABASE_URL, dataDir: "./data" });
+ * await db.prisma.contact.count();
+ * await db.close();
+ */
+export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
+  const database = options.url ? openPostgres(options.url, options.poolSize) : await openPglite(options.dataDir);
+  try {
+    if (options.migrate !== false) await applyMigrations(database.adapterFactory);
+    return database;
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}
+
+function openPostgres(url: string, poolSize = 10): Database {
+  const adapterFactory = new PrismaPg({ connectionString: url, max: poolSize });
+  const prisma = new PrismaClient({ adapter: adapterFactory });
+  return {
+    prisma,
+    kind: "postgres",
+    adapterFactory,
+    location: describePostgresUrl(url),
+    close: () => prisma.$disconnect(),
+  };
+}
+
+async function openPglite(dataDir: string): Promise<Database> {
+  mkdirSync(dataDir, { recursive: true });
+  const unlock = lockDataDir(dataDir);
+  try {
+    const pglite = await PGlite.create(`${dataDir}/pgdata`);
+    const adapterFactory = new PrismaPGlite(pglite);
+    const prisma = new PrismaClient({ adapter: adapterFactory });
+    return {
+      prisma,
+      kind: "pglite",
+      adapterFactory,
+      location: dataDir,
+      close: async () => {
+        await prisma.$disconnect();
+        await pglite.close();
+        unlock();
+      },
+    };
+  } catch (error) {
+    unlock();
+    throw error;
+  }
+}
+
+/** `postgresql://user:secret@host:5432/db?x` → `postgresql://host:5432/db`. */
+export function describePostgresUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}${u.pathname}`;
+  } catch {
+    return "postgresql://(unparseable url)";
+  }
+}
