@@ -4,6 +4,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaClient } from "../generated/prisma/client.js";
+import { checkReadiness } from "./checkReadiness.js";
 import { applyMigrations } from "./migrations.js";
 import { lockDataDir } from "./pgliteLock.js";
 
@@ -41,7 +42,10 @@ export interface OpenDatabaseOptions {
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
   const database = options.url ? openPostgres(options.url, options.poolSize) : await openPglite(options.dataDir);
   try {
-    if (options.migrate !== false) await applyMigrations(database.adapterFactory);
+    // Loading the wasm schema engine costs ~100 MB and a second; skip it when nothing is pending.
+    if (options.migrate !== false && !(await checkReadiness(database.prisma)).ready) {
+      await applyMigrations(database.adapterFactory);
+    }
     return database;
   } catch (error) {
     await database.close();
