@@ -3,6 +3,9 @@ import type { Inbound } from "../engine/types.js";
 /** The channels Relais talks on (the simulator uses these too, with `sim:` addresses). */
 export type MessagingChannel = "sms" | "whatsapp" | "telegram";
 
+/** Alias used by the data layer. */
+export type Channel = MessagingChannel;
+
 /**
  * One inbound message in the single shape every channel produces. The channel has already
  * authenticated and parsed the provider payload; nothing untyped travels further in.

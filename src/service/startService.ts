@@ -1,4 +1,5 @@
 import type { Server } from "node:http";
+import os from "node:os";
 import type { Router } from "express";
 import { ensureAdmin } from "../admin/ensureAdmin.js";
 import type { Config } from "../config/loadConfig.js";
@@ -6,7 +7,16 @@ import { checkReadiness } from "../db/checkReadiness.js";
 import { readMigrations } from "../db/migrations.js";
 import { type Database, openDatabase } from "../db/openDatabase.js";
 import { createApp } from "../http/createApp.js";
-import { startPage } from "../http/startPage.js";
+import { createSimulatorRouter } from "../channels/simulator/createSimulatorRouter.js";
+import { createTelegramRouter } from "../channels/telegram/createTelegramRouter.js";
+import { startTelegramPolling } from "../channels/telegram/startTelegramPolling.js";
+import { TelegramSender } from "../channels/telegram/TelegramSender.js";
+import { createTwilioRouter } from "../channels/twilio/createTwilioRouter.js";
+import { TwilioSender } from "../channels/twilio/TwilioSender.js";
+import { createInboundHandler } from "../conversations/createInboundHandler.js";
+import { type OutboxWorkerOptions, startOutboxWorker } from "../outbox/OutboxWorker.js";
+import { buildEngine } from "./buildEngine.js";
+import { domainActions } from "./domainActions.js";
 import type { Logger } from "../log/createLogger.js";
 import { loadPseudonymSecret } from "./loadPseudonymSecret.js";
 
@@ -31,7 +41,41 @@ export async function startService(config: Config, log: Logger): Promise<Running
     if (pseudonym.generated) log.warn("PSEUDONYM_SECRET is not set: using a generated key kept in the data folder");
     if (await ensureAdmin(db.prisma, config.admin)) log.info("first administrator created from ADMIN_EMAIL");
 
-    const routers: Router[] = [startPage({ database: db.location })];
+    const { engine } = buildEngine(config);
+    const workerId = `${os.hostname()}:${process.pid}`;
+    const senders: OutboxWorkerOptions["senders"] = {};
+    if (config.twilio) {
+      const twilioSender = new TwilioSender({ ...config.twilio, publicUrl: config.server.publicUrl });
+      senders.sms = twilioSender;
+      senders.whatsapp = twilioSender;
+    }
+    if (config.telegram) senders.telegram = new TelegramSender(config.telegram);
+    const workers = Array.from({ length: config.outboxWorkers }, (_, i) =>
+      startOutboxWorker({ prisma: db.prisma, senders, log, rates: config.rates, workerId: `${workerId}:${i}`, pollMs: 1000 }),
+    );
+    stoppers.push(async () => {
+      await Promise.all(workers.map((w) => w.stop()));
+    });
+
+    const handleInbound = createInboundHandler({
+      prisma: db.prisma,
+      engine,
+      config,
+      pseudonymSecret: pseudonym.secret,
+      log,
+      actions: domainActions,
+      afterCommit: () => {
+        for (const w of workers) w.wake();
+      },
+    });
+
+    const routers: Router[] = [createSimulatorRouter({ prisma: db.prisma, handleInbound, log })];
+    if (config.twilio) routers.push(createTwilioRouter({ config, handleInbound, log, prisma: db.prisma }));
+    if (config.telegram?.mode === "webhook") routers.push(createTelegramRouter({ config, handleInbound, log }));
+    if (config.telegram?.mode === "polling") {
+      const polling = startTelegramPolling({ config, handleInbound, log });
+      stoppers.push(() => polling.stop());
+    }
     const app = createApp({ log, readiness: () => checkReadiness(db.prisma, migrationNames), routers });
     const server = await listen(app, config.server.port);
     const address = server.address();

@@ -1,0 +1,149 @@
+import twilio from "twilio";
+import { z } from "zod";
+import { renderForSms } from "../../engine/render.js";
+import type { ChannelSender, OutboundSend, SendResult } from "../../outbox/OutboundBody.js";
+import { parseRetryAfter } from "../../outbox/parseRetryAfter.js";
+
+export interface TwilioSenderOptions {
+  accountSid: string;
+  authToken: string;
+  /** `TWILIO_SMS_FROM`: an E.164 number, or a Messaging Service SID (MG...). */
+  smsFrom: string | undefined;
+  /** `TWILIO_WHATSAPP_FROM`: `whatsapp:+...`. */
+  whatsappFrom: string | undefined;
+  /** `TWILIO_API_BASE_URL`: `https://api.twilio.com`, an egress proxy, or a test fake. */
+  apiBaseUrl: string;
+  /** `PUBLIC_URL`: delivery statuses come back to `publicUrl/webhooks/twilio/status`. */
+  publicUrl: string;
+  /** Per-request timeout; the outbox lock must outlast it. Default 20 s. */
+  timeoutMs?: number;
+  /** Reuse connections (default true); nock-based tests need false. */
+  keepAlive?: boolean;
+}
+
+const createdSchema = z.object({ sid: z.string().min(1) });
+const errorBodySchema = z.object({ code: z.number().int().optional(), message: z.string().optional() });
+const responseSchema = z.object({ statusCode: z.number().int(), body: z.unknown(), headers: z.unknown() });
+
+/**
+ * Sends outbox items through the Twilio Messages API with the official client, posting to
+ * `apiBaseUrl` so a proxy or a local fake can stand in for api.twilio.com. SMS carry the text with
+ * numbered choices; WhatsApp goes from `whatsappFrom` to `whatsapp:+...`, as a content template
+ * (`ContentSid` + `ContentVariables`) when the body carries one. Outcomes as values: network errors,
+ * 5xx and 429 → retry (honouring `Retry-After`); other 4xx (21610 unsubscribed, 21211/21614 invalid
+ * number, 63016 outside the WhatsApp window...) → permanent, with Twilio's error code.
+ *
+ * @example
+ * const sender = new TwilioSender({ ...config.twilio, publicUrl: config.server.publicUrl });
+ * await sender.send(item); // { status: "sent", providerMessageId: "SM..." }
+ */
+export class TwilioSender implements ChannelSender {
+  readonly #client: twilio.Twilio;
+  readonly #options: TwilioSenderOptions;
+  readonly #messagesUrl: string;
+
+  constructor(options: TwilioSenderOptions) {
+    this.#options = options;
+    const httpClient = new twilio.RequestClient({
+      keepAlive: options.keepAlive ?? true,
+      timeout: options.timeoutMs ?? 20_000,
+      autoRetry: false,
+    });
+    this.#client = twilio(options.accountSid, options.authToken, { httpClient });
+    this.#messagesUrl = `${options.apiBaseUrl.replace(/\/+$/, "")}/2010-04-01/Accounts/${options.accountSid}/Messages.json`;
+  }
+
+  async send(item: OutboundSend): Promise<SendResult> {
+    const params = this.#params(item);
+    if (!params.ok) return params.refused;
+    let raw: unknown;
+    try {
+      raw = await this.#client.request({ method: "post", uri: this.#messagesUrl, data: params.form });
+    } catch (error) {
+      return { status: "retry", error: `twilio network error: ${networkErrorMessage(error)}` };
+    }
+    const response = responseSchema.safeParse(raw);
+    if (!response.success) return { status: "retry", error: "twilio client returned no response" };
+    return classifyTwilioResponse(response.data.statusCode, response.data.body, headerOf(response.data.headers, "retry-after"));
+  }
+
+  #params(item: OutboundSend): { ok: true; form: Record<string, string> } | { ok: false; refused: SendResult } {
+    const form: Record<string, string> = { StatusCallback: `${this.#options.publicUrl}/webhooks/twilio/status` };
+    if (item.channel === "whatsapp") {
+      const from = this.#options.whatsappFrom;
+      if (!from) return refuse("TWILIO_WHATSAPP_FROM is not set", "not_configured");
+      form.From = from;
+      form.To = `whatsapp:${item.recipient}`;
+      const template = item.body.template;
+      if (template) {
+        form.ContentSid = template.contentSid;
+        form.ContentVariables = JSON.stringify(template.variables);
+      } else {
+        form.Body = renderForSms(item.body);
+      }
+      return { ok: true, form };
+    }
+    if (item.channel === "sms") {
+      const from = this.#options.smsFrom;
+      if (!from) return refuse("TWILIO_SMS_FROM is not set", "not_configured");
+      if (from.startsWith("MG")) form.MessagingServiceSid = from;
+      else form.From = from;
+      form.To = item.recipient;
+      form.Body = renderForSms(item.body);
+      return { ok: true, form };
+    }
+    return refuse(`Twilio does not send on ${item.channel}`, "wrong_channel");
+  }
+}
+
+function refuse(error: string, code: string): { ok: false; refused: SendResult } {
+  return { ok: false, refused: { status: "permanent", error, code } };
+}
+
+/**
+ * Turns a Twilio API answer into a send outcome. Exported for tests of the classification alone.
+ */
+export function classifyTwilioResponse(statusCode: number, body: unknown, retryAfter: string | undefined): SendResult {
+  if (statusCode >= 200 && statusCode < 300) {
+    const created = createdSchema.safeParse(body);
+    // Accepted but unreadable: never retried, as a retry could send the message twice.
+    if (!created.success) return { status: "permanent", error: "twilio accepted the message without a sid", code: "bad_response" };
+    return { status: "sent", providerMessageId: created.data.sid };
+  }
+  const parsed = errorBodySchema.safeParse(typeof body === "string" ? safeJson(body) : body);
+  const code = parsed.success ? parsed.data.code : undefined;
+  const message = parsed.success && parsed.data.message ? withoutNumbers(parsed.data.message) : "no detail";
+  const error = `twilio ${statusCode}${code !== undefined ? ` ${code}` : ""}: ${message}`;
+  if (statusCode === 429 || statusCode >= 500) {
+    const retryAfterMs = parseRetryAfter(retryAfter, new Date());
+    return { status: "retry", error, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
+  }
+  return { status: "permanent", error, code: code !== undefined ? String(code) : `http_${statusCode}` };
+}
+
+// Twilio's messages quote the number ("The 'To' number +243... is not valid"): keep it out of lastError.
+function withoutNumbers(message: string): string {
+  return message.replace(/\+?\d[\d ().-]{5,}\d/g, "[number]").slice(0, 300);
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+function headerOf(headers: unknown, name: string): string | undefined {
+  if (typeof headers !== "object" || headers === null) return undefined;
+  const value: unknown = Reflect.get(headers, name);
+  return typeof value === "string" ? value : undefined;
+}
+
+function networkErrorMessage(error: unknown): string {
+  if (error instanceof Error) {
+    const code = Reflect.get(error, "code");
+    return typeof code === "string" ? `${code} ${error.message}` : error.message;
+  }
+  return String(error);
+}

@@ -1,0 +1,67 @@
+import type { RequestHandler } from "express";
+import type { PrismaClient } from "../../generated/prisma/client.js";
+import { AppError } from "../../http/AppError.js";
+import type { Logger } from "../../log/createLogger.js";
+import { applyDeliveryStatus, type DeliveryStatus } from "../../outbox/applyDeliveryStatus.js";
+import { describeZodError } from "../describeZodError.js";
+import { type TwilioStatus, twilioStatusSchema } from "./twilioMessageSchema.js";
+import { emptyTwiml, sendTwiml } from "./twiml.js";
+
+export interface TwilioStatusHandlerDeps {
+  prisma: Pick<PrismaClient, "message">;
+  log: Logger;
+}
+
+/**
+ * Handles a signed delivery status callback: records the status on the outbound message with that
+ * MessageSid, never moving it backwards. An unknown MessageSid is acknowledged and ignored.
+ */
+export function handleTwilioStatus(deps: TwilioStatusHandlerDeps): RequestHandler {
+  return async (req, res) => {
+    const body: unknown = req.body;
+    const parsed = twilioStatusSchema.safeParse(body);
+    if (!parsed.success) {
+      throw new AppError("bad_request", `invalid Twilio status callback: ${describeZodError(parsed.error)}`);
+    }
+    const status = toDeliveryStatus(parsed.data.MessageStatus);
+    if (status) {
+      const outcome = await applyDeliveryStatus(deps.prisma, {
+        providerMessageId: parsed.data.MessageSid,
+        status,
+        errorCode: parsed.data.ErrorCode,
+      });
+      deps.log.debug(
+        { providerMessageId: parsed.data.MessageSid, status, errorCode: parsed.data.ErrorCode, outcome },
+        "twilio status callback",
+      );
+    }
+    sendTwiml(res, emptyTwiml);
+  };
+}
+
+/** Twilio's message statuses mapped onto Relais' delivery statuses; inbound-only ones are ignored. */
+export function toDeliveryStatus(status: TwilioStatus["MessageStatus"]): DeliveryStatus | null {
+  switch (status) {
+    case "accepted":
+    case "scheduled":
+    case "queued":
+      return "queued";
+    case "sending":
+      return "sending";
+    case "sent":
+    case "partially_delivered":
+      return "sent";
+    case "delivered":
+      return "delivered";
+    case "read":
+      return "read";
+    case "undelivered":
+      return "undelivered";
+    case "failed":
+    case "canceled":
+      return "failed";
+    case "receiving":
+    case "received":
+      return null;
+  }
+}

@@ -1,0 +1,244 @@
+import { setImmediate as yieldToEventLoop } from "node:timers/promises";
+import { simulatorPrefix, SimulatorSender } from "../channels/simulator/SimulatorSender.js";
+import type { MessagingChannel } from "../conversations/InboundMessage.js";
+import type { PrismaClient } from "../generated/prisma/client.js";
+import type { Logger } from "../log/createLogger.js";
+import { type ClaimedOutboxItem, claimOutboxItems } from "./claimOutboxItems.js";
+import type { ChannelSender, OutboundBody, OutboundSend, SendResult } from "./OutboundBody.js";
+import { outboundBodySchema } from "./outboundBodySchema.js";
+import { RateLimiter } from "./RateLimiter.js";
+import { type OutboxRates, rateBucketsFor } from "./rateBuckets.js";
+import { recordSendOutcome, type SendOutcome } from "./recordSendOutcome.js";
+import { type BackoffOptions, defaultBackoff, retryDelayMs } from "./retryDelayMs.js";
+
+export interface OutboxWorkerOptions {
+  prisma: PrismaClient;
+  /** One sender per channel; an item on a channel without one fails with code `no_sender`. */
+  senders: Partial<Record<MessagingChannel, ChannelSender>>;
+  /** Where `sim:` recipients go (default: a `SimulatorSender` that only marks them sent). */
+  simulator?: ChannelSender;
+  log: Logger;
+  /** `config.rates`. In-process limits: with several instances each sends at these rates. */
+  rates: OutboxRates;
+  /** Names this worker in `OutboxItem.lockedBy` (e.g. hostname + pid). */
+  workerId: string;
+  /** Pause between two polls when nothing is due (`wake()` cuts it short). */
+  pollMs: number;
+  /** Items claimed per round (default 20); they are sent concurrently, limits permitting. */
+  batchSize?: number;
+  /** How long a claim holds; must outlast a send (timeouts are 20 s). Default 2 minutes. */
+  lockMs?: number;
+  /** An item whose rate-limit slot is further away than this goes back to pending. Default 2 s. */
+  rateWaitHorizonMs?: number;
+  backoff?: BackoffOptions;
+  /** False: no background loop; call `drainOnce` yourself (tests, benchmarks). Default true. */
+  autoStart?: boolean;
+  /** Clock for due times and locks, injectable for tests. */
+  now?: () => Date;
+  /** Jitter source, injectable for tests. */
+  random?: () => number;
+}
+
+export interface OutboxWorker {
+  /** Stops polling; resolves when in-flight sends are recorded. Items waiting for a rate slot go back to pending. */
+  stop(): Promise<void>;
+  /** Claims one batch of due items and handles it; resolves to the number of items claimed. */
+  drainOnce(): Promise<number>;
+  /** Polls now instead of at the end of the pause (call after enqueueing). */
+  wake(): void;
+}
+
+/**
+ * Starts the outbox worker: claims due items (`claimOutboxItems`), sends each through its channel's
+ * sender within the rate limits, and records the outcome: `sent`; `retry` → back-off with full
+ * jitter (or the provider's retry-after) until `maxAttempts`, then `dead`; `permanent` → `failed`
+ * with the provider's code. Items of a crashed worker are reclaimed once their lock expires. An item
+ * is sent once, except if a worker dies between the provider's acceptance and the write that
+ * records it: it is then sent again when reclaimed (providers offer no idempotency key for this).
+ * The loop yields to the event loop between batches (PGlite runs on the main thread).
+ *
+ * @example
+ * const worker = startOutboxWorker({ prisma, senders: { sms: twilioSender, whatsapp: twilioSender },
+ *   log, rates: config.rates, workerId: `${os.hostname()}:${process.pid}`, pollMs: 1000 });
+ * // ... on shutdown:
+ * await worker.stop();
+ */
+export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
+  const now = options.now ?? (() => new Date());
+  const random = options.random ?? Math.random;
+  const batchSize = options.batchSize ?? 20;
+  const lockMs = options.lockMs ?? 120_000;
+  const horizonMs = options.rateWaitHorizonMs ?? 2_000;
+  const backoff = options.backoff ?? defaultBackoff;
+  const simulator = options.simulator ?? new SimulatorSender();
+  const limiter = new RateLimiter();
+  const stopping = new AbortController();
+  let wakeUp: (() => void) | undefined;
+
+  async function drainOnce(): Promise<number> {
+    const items = await claimOutboxItems(options.prisma, {
+      workerId: options.workerId,
+      limit: batchSize,
+      now: now(),
+      lockMs,
+    });
+    if (items.length === 0) return 0;
+    // Slots are reserved in claim order, synchronously, before any send starts: items on one
+    // key get evenly spaced slots; those too far away go back to pending, spaced the same way.
+    const deferredCost = new Map<string, number>();
+    const plans = items.map((item) => plan(item, deferredCost));
+    await Promise.all(plans.map((p) => p()));
+    return items.length;
+  }
+
+  function plan(item: ClaimedOutboxItem, deferredCost: Map<string, number>): () => Promise<void> {
+    const parsed = outboundBodySchema.safeParse(item.body);
+    if (!parsed.success) {
+      return () => finish(item, { kind: "failed", error: "outbox body is not a valid OutboundBody", code: "bad_body" });
+    }
+    if (item.attempts > item.maxAttempts) {
+      // Reclaimed after its lock expired once too often: a send that keeps killing its worker.
+      return () => finish(item, { kind: "dead", error: "lock expired on the last attempt" });
+    }
+    const body = parsed.data;
+    const buckets = rateBucketsFor({ channel: item.channel, sender: item.sender, body }, options.rates);
+    const slot = limiter.reserve(buckets, performance.now(), horizonMs);
+    if (!slot.reserved) {
+      let later = slot.waitMs;
+      for (const bucket of buckets) {
+        const queued = deferredCost.get(bucket.key) ?? 0;
+        later = Math.max(later, slot.waitMs + (queued * 1000) / bucket.perSecond);
+        deferredCost.set(bucket.key, queued + bucket.cost);
+      }
+      return () => finish(item, { kind: "deferred", nextAttemptAt: new Date(now().getTime() + later) });
+    }
+    return async () => {
+      if (slot.waitMs > 0 && !(await sleep(slot.waitMs, stopping.signal))) {
+        await finish(item, { kind: "deferred", nextAttemptAt: now() });
+        return;
+      }
+      const result = await send(item, body);
+      if (result.status === "retry" && result.retryAfterMs !== undefined) {
+        limiter.holdUntil(buckets, performance.now() + result.retryAfterMs);
+      }
+      await finish(item, toOutcome(item, result));
+    };
+  }
+
+  async function send(item: ClaimedOutboxItem, body: OutboundBody): Promise<SendResult> {
+    const channel = messagingChannel(item.channel);
+    const sender = item.recipient.startsWith(simulatorPrefix) ? simulator : channel ? options.senders[channel] : undefined;
+    if (!sender || !channel) {
+      return { status: "permanent", error: `no sender configured for ${item.channel}`, code: "no_sender" };
+    }
+    const request: OutboundSend = {
+      outboxId: item.id,
+      messageId: item.messageId,
+      channel,
+      recipient: item.recipient,
+      sender: item.sender,
+      body,
+      attempt: item.attempts,
+    };
+    try {
+      return await sender.send(request);
+    } catch (error) {
+      // Senders return outcomes as values; a throw is a bug or an unforeseen fault: retry it.
+      return { status: "retry", error: `sender threw: ${error instanceof Error ? error.message : String(error)}` };
+    }
+  }
+
+  function toOutcome(item: ClaimedOutboxItem, result: SendResult): SendOutcome {
+    switch (result.status) {
+      case "sent":
+        return { kind: "sent", providerMessageId: result.providerMessageId };
+      case "permanent":
+        return { kind: "failed", error: result.error, code: result.code };
+      case "retry": {
+        if (item.attempts >= item.maxAttempts) return { kind: "dead", error: result.error };
+        const delay = result.retryAfterMs ?? retryDelayMs(item.attempts, backoff, random);
+        return { kind: "retry", error: result.error, nextAttemptAt: new Date(now().getTime() + delay) };
+      }
+    }
+  }
+
+  async function finish(item: ClaimedOutboxItem, outcome: SendOutcome): Promise<void> {
+    try {
+      const recorded = await recordSendOutcome(options.prisma, item, options.workerId, outcome, now());
+      const level = outcome.kind === "dead" || outcome.kind === "failed" ? "warn" : "debug";
+      // Ids, channel and codes only: never the recipient or the text.
+      options.log[level](
+        {
+          outboxId: item.id,
+          channel: item.channel,
+          attempt: item.attempts,
+          outcome: outcome.kind,
+          ...(outcome.kind === "failed" ? { code: outcome.code } : {}),
+          ...(outcome.kind === "retry" || outcome.kind === "dead" || outcome.kind === "failed"
+            ? { error: outcome.error }
+            : {}),
+          ...(recorded ? {} : { lockLost: true }),
+        },
+        "outbox item",
+      );
+    } catch (error) {
+      // Left in `sending`: reclaimed when its lock expires.
+      options.log.error({ outboxId: item.id, err: error }, "outbox: could not record an attempt");
+    }
+  }
+
+  async function loop(): Promise<void> {
+    while (!stopping.signal.aborted) {
+      let claimed = 0;
+      try {
+        claimed = await drainOnce();
+      } catch (error) {
+        options.log.error({ err: error }, "outbox: claiming failed");
+      }
+      await yieldToEventLoop();
+      if (claimed === 0 && !stopping.signal.aborted) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(done, options.pollMs);
+          function done() {
+            clearTimeout(timer);
+            wakeUp = undefined;
+            stopping.signal.removeEventListener("abort", done);
+            resolve();
+          }
+          wakeUp = done;
+          stopping.signal.addEventListener("abort", done);
+        });
+      }
+    }
+  }
+
+  const running = options.autoStart === false ? Promise.resolve() : loop();
+  return {
+    drainOnce,
+    wake: () => wakeUp?.(),
+    async stop() {
+      stopping.abort();
+      await running;
+    },
+  };
+}
+
+function messagingChannel(channel: string): MessagingChannel | null {
+  return channel === "sms" || channel === "whatsapp" || channel === "telegram" ? channel : null;
+}
+
+/** Waits `ms`; resolves false if `signal` aborts first. */
+function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
+  if (signal.aborted) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve(true);
+    }, ms);
+    function onAbort() {
+      clearTimeout(timer);
+      resolve(false);
+    }
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+}

@@ -1,0 +1,79 @@
+import { z } from "zod";
+import type { PrismaClient } from "../generated/prisma/client.js";
+
+/** One outbox row claimed by a worker: status `sending`, locked by it until `lockedUntil`. */
+export interface ClaimedOutboxItem {
+  id: string;
+  messageId: string;
+  channel: string;
+  recipient: string;
+  sender: string;
+  /** Unparsed JSON: the worker parses it, and fails the item if it is not an `OutboundBody`. */
+  body: unknown;
+  /** Including this attempt. */
+  attempts: number;
+  maxAttempts: number;
+}
+
+const claimedSchema = z.array(
+  z.object({
+    id: z.string(),
+    messageId: z.string(),
+    channel: z.string(),
+    recipient: z.string(),
+    sender: z.string(),
+    body: z.unknown(),
+    attempts: z.coerce.number().int(),
+    maxAttempts: z.coerce.number().int(),
+  }),
+);
+
+export interface ClaimOptions {
+  workerId: string;
+  limit: number;
+  now: Date;
+  lockMs: number;
+}
+
+/**
+ * Claims up to `limit` due items in one statement: pending items whose time has come, and `sending`
+ * items whose lock has expired (their worker crashed). `FOR UPDATE SKIP LOCKED` lets several
+ * workers claim side by side without ever taking the same row; each claim counts as an attempt.
+ * An item waits while an older item to the same recipient on the same channel is still pending or
+ * sending, so one person's messages arrive in the order they were written.
+ *
+ * @example
+ * const items = await claimOutboxItems(prisma, { workerId: "web-1", limit: 20, now: new Date(), lockMs: 120_000 });
+ */
+export async function claimOutboxItems(
+  prisma: Pick<PrismaClient, "$queryRaw">,
+  options: ClaimOptions,
+): Promise<ClaimedOutboxItem[]> {
+  // Times travel as ISO strings converted to UTC in SQL: the columns hold UTC without a time zone.
+  const now = options.now.toISOString();
+  const lockedUntil = new Date(options.now.getTime() + options.lockMs).toISOString();
+  const rows = await prisma.$queryRaw`
+    WITH due AS (
+      SELECT c."id"
+      FROM "OutboxItem" AS c
+      WHERE ((c."status" = 'pending' AND c."nextAttemptAt" <= (${now}::timestamptz AT TIME ZONE 'UTC'))
+          OR (c."status" = 'sending' AND c."lockedUntil" < (${now}::timestamptz AT TIME ZONE 'UTC')))
+        AND NOT EXISTS (
+          SELECT 1 FROM "OutboxItem" AS e
+          WHERE e."channel" = c."channel" AND e."recipient" = c."recipient"
+            AND e."status" IN ('pending', 'sending') AND e."createdAt" < c."createdAt")
+      ORDER BY c."nextAttemptAt", c."createdAt"
+      LIMIT ${options.limit}
+      FOR UPDATE OF c SKIP LOCKED
+    )
+    UPDATE "OutboxItem" AS o
+    SET "status" = 'sending',
+        "lockedUntil" = (${lockedUntil}::timestamptz AT TIME ZONE 'UTC'),
+        "lockedBy" = ${options.workerId},
+        "attempts" = o."attempts" + 1
+    FROM due
+    WHERE o."id" = due."id"
+    RETURNING o."id"::text AS "id", o."messageId"::text AS "messageId", o."channel"::text AS "channel",
+      o."recipient", o."sender", o."body", o."attempts", o."maxAttempts"`;
+  return claimedSchema.parse(rows);
+}

@@ -1,0 +1,88 @@
+import type { PrismaClient } from "../generated/prisma/client.js";
+import type { ClaimedOutboxItem } from "./claimOutboxItems.js";
+
+/** What happens to a claimed item after one attempt. */
+export type SendOutcome =
+  | { kind: "sent"; providerMessageId: string }
+  /** Try again at `nextAttemptAt` (the attempt failed for a reason that may pass). */
+  | { kind: "retry"; error: string; nextAttemptAt: Date }
+  /** Attempts exhausted: given up, visible to the admin, who may retry it. */
+  | { kind: "dead"; error: string }
+  /** Refused for good by the provider: never retried automatically. */
+  | { kind: "failed"; error: string; code: string | undefined }
+  /** Not attempted (rate limit, shutdown): back to pending at `nextAttemptAt`, attempt not counted. */
+  | { kind: "deferred"; nextAttemptAt: Date };
+
+/**
+ * Writes the outcome of one attempt on the outbox item and its message, in one transaction, only
+ * if this worker still holds the item (a worker whose lock expired must not overwrite the worker
+ * that reclaimed it). Returns false when the lock was lost. A message's status only moves forward:
+ * a delivery status that arrived first is kept.
+ */
+export async function recordSendOutcome(
+  prisma: PrismaClient,
+  item: ClaimedOutboxItem,
+  workerId: string,
+  outcome: SendOutcome,
+  now: Date,
+): Promise<boolean> {
+  const held = { id: item.id, status: "sending" as const, lockedBy: workerId };
+  const release = { lockedUntil: null, lockedBy: null };
+  if (outcome.kind === "deferred") {
+    const { count } = await prisma.outboxItem.updateMany({
+      where: held,
+      data: { ...release, status: "pending", nextAttemptAt: outcome.nextAttemptAt, attempts: { decrement: 1 } },
+    });
+    return count > 0;
+  }
+  return prisma.$transaction(async (tx) => {
+    switch (outcome.kind) {
+      case "sent": {
+        const { count } = await tx.outboxItem.updateMany({
+          where: held,
+          data: { ...release, status: "sent", sentAt: now, lastError: null },
+        });
+        if (count === 0) return false;
+        await tx.message.update({
+          where: { id: item.messageId },
+          data: { providerMessageId: outcome.providerMessageId, attempts: item.attempts },
+        });
+        await tx.message.updateMany({
+          where: { id: item.messageId, status: { in: ["queued", "sending"] } },
+          data: { status: "sent" },
+        });
+        return true;
+      }
+      case "retry": {
+        const { count } = await tx.outboxItem.updateMany({
+          where: held,
+          data: { ...release, status: "pending", nextAttemptAt: outcome.nextAttemptAt, lastError: outcome.error },
+        });
+        if (count === 0) return false;
+        await tx.message.update({ where: { id: item.messageId }, data: { attempts: item.attempts } });
+        return true;
+      }
+      case "dead":
+      case "failed": {
+        const { count } = await tx.outboxItem.updateMany({
+          where: held,
+          data: {
+            ...release,
+            status: outcome.kind,
+            lastError: outcome.kind === "failed" && outcome.code ? `${outcome.code}: ${outcome.error}` : outcome.error,
+          },
+        });
+        if (count === 0) return false;
+        await tx.message.update({
+          where: { id: item.messageId },
+          data: {
+            status: outcome.kind,
+            attempts: item.attempts,
+            ...(outcome.kind === "failed" && outcome.code ? { errorCode: outcome.code } : {}),
+          },
+        });
+        return true;
+      }
+    }
+  });
+}
