@@ -26,7 +26,7 @@ export const defaultOutboxRates: OutboxRates = {
  *
  * @example
  * rateBucketsFor({ channel: "telegram", sender: "telegram:42", body }, rates);
- * // [{ key: "telegram", perSecond: 30, cost: 1 }, { key: "telegram:42", perSecond: 1, cost: 1 }]
+ * // [{ key: "telegram", perSecond: 30, cost: 1 }, { key: "telegram:42", perSecond: 1, cost: 1, burst: 1 }]
  */
 export function rateBucketsFor(
   item: { channel: string; sender: string; body: OutboundBody },
@@ -36,14 +36,15 @@ export function rateBucketsFor(
   switch (item.channel) {
     case "sms": {
       const segments = item.body.template ? 1 : smsSegments(renderForSms(item.body)).segments;
-      return [{ key: item.sender, perSecond: rates.smsPerSecond, cost: Math.max(1, segments) }];
+      // No burst: carriers count segments per second on a long code, and Twilio queues the excess.
+      return [{ key: item.sender, perSecond: rates.smsPerSecond, cost: Math.max(1, segments), burst: 1 }];
     }
     case "whatsapp":
       return [{ key: item.sender, perSecond: rates.whatsappPerSecond, cost: 1 }];
     case "telegram":
       return [
         { key: "telegram", perSecond: rates.telegramPerSecond, cost: 1 },
-        { key: item.sender, perSecond: rates.telegramPerChatPerSecond, cost: 1 },
+        { key: item.sender, perSecond: rates.telegramPerChatPerSecond, cost: 1, burst: 1 },
       ];
     default:
       return [];

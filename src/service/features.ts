@@ -1,0 +1,11 @@
+import { feedbackFeature } from "../feedback/feedbackFeature.js";
+import type { Feature } from "./Feature.js";
+
+/**
+ * Every feature of the service, in mounting order. Add a feature here with one line; its actions,
+ * commands, routes and jobs are wired by `startService`.
+ */
+export const features: readonly Feature[] = [
+  feedbackFeature,
+  // (more features: one line each)
+];
