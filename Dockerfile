@@ -28,6 +28,7 @@ COPY --chown=node:node prisma ./prisma
 COPY --chown=node:node flows ./flows
 COPY --chown=node:node locales ./locales
 COPY --chown=node:node reference ./reference
+COPY --chown=node:node src/web ./src/web
 RUN mkdir -p /app/data && chown node:node /app/data
 USER node
 VOLUME ["/app/data"]

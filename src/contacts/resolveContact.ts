@@ -45,5 +45,12 @@ export async function resolveContact(
   });
   const address = contact.addresses[0];
   if (!address) throw new Error("contact created without its address");
-  return { id: contact.id, pseudonym: contact.pseudonym, language: null, optedOut: false, addressId: address.id, created: true };
+  return {
+    id: contact.id,
+    pseudonym: contact.pseudonym,
+    language: null,
+    optedOut: false,
+    addressId: address.id,
+    created: true,
+  };
 }

@@ -7,8 +7,8 @@ import type { PrismaClient } from "../generated/prisma/client.js";
 import type { Logger } from "../log/createLogger.js";
 import { recordMealEvents } from "../meal/recordMealEvents.js";
 import { enqueueOutbound } from "../outbox/enqueueOutbound.js";
-import type { HandleInbound, InboundMessage, InboundResult, MessagingChannel } from "./InboundMessage.js";
 import { conversationStateSchema } from "./conversationStateSchema.js";
+import type { HandleInbound, InboundMessage, InboundResult, MessagingChannel } from "./InboundMessage.js";
 
 /** Who sent an inbound message, as the domain sees it inside the transaction. */
 export interface Sender {
@@ -113,7 +113,9 @@ async function handleInTransaction(tx: Tx, deps: InboundHandlerDeps, message: In
     address: message.address,
   };
   if (resolved.created) {
-    await recordMealEvents(tx, [{ type: "contact.created", at: now, subject: resolved.pseudonym, channel: message.channel }]);
+    await recordMealEvents(tx, [
+      { type: "contact.created", at: now, subject: resolved.pseudonym, channel: message.channel },
+    ]);
   }
 
   for (const command of deps.commands ?? []) {
@@ -139,7 +141,12 @@ async function handleInTransaction(tx: Tx, deps: InboundHandlerDeps, message: In
     actions: deps.actions(tx, sender),
   });
 
-  const conversationId = await persistResult(tx, deps, { sender, activeId: active && !expired ? active.id : null, result, now });
+  const conversationId = await persistResult(tx, deps, {
+    sender,
+    activeId: active && !expired ? active.id : null,
+    result,
+    now,
+  });
   await tx.message.update({ where: { id: inbound.id }, data: { conversationId } });
   return { status: "processed", messageId: inbound.id };
 }
@@ -216,6 +223,12 @@ export async function persistResult(
   return conversationId;
 }
 
-function toState(row: { flowId: string; stepId: string; variables: unknown; stack: unknown; attempts: number }): ConversationState {
+function toState(row: {
+  flowId: string;
+  stepId: string;
+  variables: unknown;
+  stack: unknown;
+  attempts: number;
+}): ConversationState {
   return conversationStateSchema.parse(row);
 }

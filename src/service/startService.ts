@@ -55,7 +55,8 @@ export async function startService(config: Config, log: Logger, options: StartOp
   const db = await openDatabase({ url: config.database.url, dataDir: config.database.dataDir });
   const stoppers: (() => Promise<void>)[] = [];
   const stopAll = async () => {
-    for (const stop of stoppers.reverse()) await stop().catch((error: unknown) => log.error({ err: error }, "stop failed"));
+    for (const stop of stoppers.reverse())
+      await stop().catch((error: unknown) => log.error({ err: error }, "stop failed"));
   };
   try {
     const migrationNames = (await readMigrations()).migrationDirectories.map((d) => d.path);
@@ -76,7 +77,14 @@ export async function startService(config: Config, log: Logger, options: StartOp
     }
     if (config.telegram) senders.telegram = new TelegramSender(config.telegram);
     const workers = Array.from({ length: config.outboxWorkers }, (_, i) =>
-      startOutboxWorker({ prisma: db.prisma, senders, log, rates: config.rates, workerId: `${instanceId}:${i}`, pollMs: 1000 }),
+      startOutboxWorker({
+        prisma: db.prisma,
+        senders,
+        log,
+        rates: config.rates,
+        workerId: `${instanceId}:${i}`,
+        pollMs: 1000,
+      }),
     );
     stoppers.push(async () => {
       await Promise.all(workers.map((w) => w.stop()));
@@ -92,8 +100,11 @@ export async function startService(config: Config, log: Logger, options: StartOp
       config,
       pseudonymSecret: pseudonym.secret,
       log,
-      actions: (tx, sender) =>
-        features.reduce<ActionRegistry>((all, f) => ({ ...all, ...(f.actions?.(tx, sender, domain) ?? {}) }), {}),
+      actions: (tx, sender) => {
+        const registry: Record<string, ActionRegistry[string]> = {};
+        for (const f of features) Object.assign(registry, f.actions?.(tx, sender, domain));
+        return registry;
+      },
       commands,
       afterCommit: wakeOutbox,
     });
@@ -103,7 +114,10 @@ export async function startService(config: Config, log: Logger, options: StartOp
       prisma: db.prisma,
       engine,
       handleInbound,
-      auth: options.auth ?? features.find((f) => f.provideAuth)?.provideAuth?.({ prisma: db.prisma, config, log }) ?? denyAll,
+      auth:
+        options.auth ??
+        features.find((f) => f.provideAuth)?.provideAuth?.({ prisma: db.prisma, config, log }) ??
+        denyAll,
       instanceId,
       wakeOutbox,
     };

@@ -25,6 +25,11 @@ describe("the web simulator in a browser", () => {
   let baseUrl: string;
   const pageErrors: string[] = [];
   const screenshots = process.env.SIMULATOR_SCREENSHOTS;
+  // Fresh numbers on every run, so that a service already running (RELAIS_SIMULATOR_URL) sees new contacts.
+  const run = String(Date.now() % 1_000_000).padStart(6, "0");
+  const smsPhone = `+2439901${run}`;
+  const telegramChat = `71${run}`;
+  const whatsappPhone = `+2439902${run}`;
 
   beforeAll(async () => {
     dataDir = await mkdtemp(path.join(os.tmpdir(), "relais-sim-"));
@@ -71,8 +76,13 @@ describe("the web simulator in a browser", () => {
 
   it("runs the SMS flows as a phone shows them: numbered menus, segment badges, a reference, STOP", async () => {
     await page.goto(baseUrl);
+    if ((await page.getByTestId("channel-select").count()) === 0) {
+      throw new Error(
+        `GET ${baseUrl}/ does not serve the simulator: is createSimulatorRouter mounted in startService?`,
+      );
+    }
     await page.getByTestId("channel-select").selectOption("sms");
-    await openContact(page, "+243990000321");
+    await openContact(page, smsPhone);
 
     const greeting = await sendAndWait(page, "bonjour", /Choisissez votre langue/);
     expect(greeting).toMatch(/^1\. Francais$/m);
@@ -114,7 +124,7 @@ describe("the web simulator in a browser", () => {
 
   it("runs Telegram with inline buttons: a click answers like a callback query", async () => {
     await page.getByTestId("channel-select").selectOption("telegram");
-    await openContact(page, "700000321");
+    await openContact(page, telegramChat);
     await expect.poll(() => page.locator('[data-testid="message"]').count()).toBe(0);
 
     await sendAndWait(page, "bonjour", /Choisissez votre langue/);
@@ -140,7 +150,7 @@ describe("the web simulator in a browser", () => {
 
   it("shares a location pin on WhatsApp, and keeps each conversation when switching back", async () => {
     await page.getByTestId("channel-select").selectOption("whatsapp");
-    await openContact(page, "+243990000654");
+    await openContact(page, whatsappPhone);
     await expect.poll(() => page.getByTestId("location-box").isVisible()).toBe(true);
     await page.getByTestId("location-box").locator("summary").click();
     await page.getByTestId("location-button").click();
@@ -154,7 +164,7 @@ describe("the web simulator in a browser", () => {
 
     // Back to the SMS number of the first test: its whole conversation is still there.
     await page.getByTestId("channel-select").selectOption("sms");
-    await openContact(page, "+243990000321");
+    await openContact(page, smsPhone);
     await outbound(page).filter({ hasText: "Vous ne recevrez plus de messages" }).waitFor({ timeout: 10_000 });
     expect(
       await outbound(page)

@@ -1,0 +1,102 @@
+/**
+ * Inbound throughput and latency of signed SMS webhooks, through a flow step, on PGlite and on
+ * PostgreSQL, beside the floor (a bare handler that checks the signature and inserts one row).
+ * Replies drain to a local fake Twilio API. Open-loop fixed rates, then a closed loop for the maximum.
+ *
+ *   npm run build && npx tsx bench/inboundLoad.ts [seconds-per-rate=10] [rates=100,200,400,600]
+ */
+import { spawn } from "node:child_process";
+import { startFakeTwilioApi } from "../test/support/fakeTwilioApi.js";
+import { signTwilioRequest } from "../test/support/twilioSignature.js";
+import {
+  benchDatabase,
+  closedLoop,
+  formatRow,
+  openLoop,
+  startBuiltService,
+  stopChild,
+  tableHeader,
+} from "./support/loadRunner.js";
+
+const seconds = Number(process.argv[2] ?? 10);
+const rates = (process.argv[3] ?? "100,200,400,600").split(",").map(Number);
+const publicUrl = "https://relais.bench";
+const script = ["bonjour", "1", "3", "1", "5", "2", "5", "MENU", "3", "4"];
+
+const twilioFake = await startFakeTwilioApi();
+const env = {
+  PUBLIC_URL: publicUrl,
+  TWILIO_ACCOUNT_SID: twilioFake.accountSid,
+  TWILIO_AUTH_TOKEN: twilioFake.authToken,
+  TWILIO_SMS_FROM: "+15005550006",
+  TWILIO_API_BASE_URL: twilioFake.url,
+  RATE_SMS_PER_SECOND: "100000",
+  PSEUDONYM_SECRET: "bench-pseudonym-secret-0123456789abcdef",
+  JOBS_ENABLED: "false",
+};
+
+let sid = 0;
+function poster(port: number, contacts: number) {
+  const perContact = new Map<number, number>();
+  return async (i: number) => {
+    const contact = i % contacts;
+    const k = perContact.get(contact) ?? 0;
+    perContact.set(contact, k + 1);
+    const params = {
+      MessageSid: `SM${(++sid).toString(16).padStart(32, "0")}`,
+      AccountSid: twilioFake.accountSid,
+      From: `+2439920${String(contact).padStart(5, "0")}`,
+      To: "+15005550006",
+      Body: script[k % script.length] ?? "MENU",
+      NumMedia: "0",
+    };
+    const path = "/webhooks/twilio/messages";
+    const res = await fetch(`http://127.0.0.1:${port}${path}`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/x-www-form-urlencoded",
+        "x-twilio-signature": signTwilioRequest(twilioFake.authToken, `${publicUrl}${path}`, params),
+      },
+      body: new URLSearchParams(params).toString(),
+    });
+    await res.arrayBuffer();
+    return res.status === 200;
+  };
+}
+
+console.log(tableHeader);
+for (const kind of ["postgres", "pglite"] as const) {
+  for (const target of ["floor", "relais"] as const) {
+    const db = await benchDatabase(kind);
+    const port = 4200 + Math.floor(Math.random() * 100);
+    const child =
+      target === "relais"
+        ? await startBuiltService({ ...env, ...db.env }, port)
+        : await startFloor({ ...env, ...db.env }, port);
+    try {
+      const fire = poster(port, 500);
+      for (const rate of kind === "pglite" ? rates.filter((r) => r <= 200) : rates) {
+        console.log(formatRow(`${target}, ${kind}`, await openLoop(rate, seconds, fire)));
+      }
+      console.log(formatRow(`${target}, ${kind}`, await closedLoop(32, seconds, fire)));
+    } finally {
+      await stopChild(child);
+      await db.cleanup();
+    }
+  }
+}
+await twilioFake.close();
+console.log(`\nreplies received by the fake Twilio API: ${twilioFake.requests.length}`);
+
+async function startFloor(floorEnv: Record<string, string>, port: number) {
+  const child = spawn("node_modules/.bin/tsx", ["bench/support/floorServer.ts"], {
+    env: { PATH: process.env.PATH ?? "", PORT: String(port), ...floorEnv },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  for (let i = 0; i < 600; i++) {
+    const res = await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined);
+    if (res?.status === 200) return child;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error("floor server did not start");
+}
