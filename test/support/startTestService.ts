@@ -16,7 +16,10 @@ export const testTelegramSecret = "test-telegram-secret-0123456789";
 export const testTelegramToken = "123456789:AAtestTokenForRelaisTestsOnly000000";
 
 export interface TestService {
+  /** The running service (replaced by `restart`). */
   service: RunningService;
+  /** Stops the service and starts a new one on the same database, as a restart or another instance would. */
+  restart(): Promise<void>;
   /** http://127.0.0.1:port */
   baseUrl: string;
   twilio: FakeTwilioApi;
@@ -72,16 +75,24 @@ export async function startTestService(
   });
   if (!result.ok) throw new Error(result.errors.join("\n"));
   const config = result.config;
-  const service = await startService(config, createLogger({ level: config.server.logLevel }), options);
-  const baseUrl = `http://127.0.0.1:${service.port}`;
+  const log = createLogger({ level: config.server.logLevel });
+  let service = await startService(config, log, options);
+  let baseUrl = `http://127.0.0.1:${service.port}`;
   let updateId = 1_000 + seq * 10_000;
   seq++;
 
   const postTwilio = (p: string, params: Record<string, string>) =>
     postSignedForm(p, params, { baseUrl, publicUrl: testPublicUrl, authToken: twilio.authToken });
 
-  return {
+  const t: TestService = {
     service,
+    async restart() {
+      await t.service.stop();
+      service = await startService(config, log, options);
+      t.service = service;
+      baseUrl = `http://127.0.0.1:${service.port}`;
+      t.baseUrl = baseUrl;
+    },
     baseUrl,
     twilio,
     telegram,
@@ -152,6 +163,7 @@ export async function startTestService(
       await database.cleanup();
     },
   };
+  return t;
 }
 
 async function prepareDatabase(): Promise<{ url?: string; dataDir: string; cleanup: () => Promise<void> }> {
