@@ -1,5 +1,6 @@
 import { loadConfig } from "./config/loadConfig.js";
 import { DataDirLockedError } from "./db/pgliteLock.js";
+import { FlowValidationError } from "./engine/errors.js";
 import { createLogger } from "./log/createLogger.js";
 import { startService } from "./service/startService.js";
 
@@ -40,7 +41,7 @@ try {
   process.on("SIGTERM", onSignal);
   process.on("SIGINT", onSignal);
 } catch (error) {
-  if (error instanceof DataDirLockedError) {
+  if (error instanceof DataDirLockedError || error instanceof FlowValidationError) {
     process.stderr.write(`Relais cannot start: ${error.message}\n`);
   } else {
     log.fatal({ err: error }, "start failed");
