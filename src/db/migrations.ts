@@ -1,15 +1,15 @@
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { PGlite } from "@electric-sql/pglite";
 import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import type { MigrationList, SchemaFilter } from "@prisma/schema-engine-wasm/schema_engine_bg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
+import { projectRoot } from "../service/projectPaths.js";
 import { loadSchemaEngine } from "./schemaEngine.js";
 
-const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-export const defaultMigrationsDir = path.join(projectRoot, "prisma/migrations");
-export const defaultSchemaPath = path.join(projectRoot, "prisma/schema.prisma");
+// Found by walking up to package.json, so it is the same from src/ (tsx) and dist/src/ (built).
+export const defaultMigrationsDir = path.join(projectRoot(), "prisma/migrations");
+export const defaultSchemaPath = path.join(projectRoot(), "prisma/schema.prisma");
 
 const noFilters: SchemaFilter = { externalTables: [], externalEnums: [] };
 const lockfileContent =
@@ -17,8 +17,9 @@ const lockfileContent =
 
 /** Reads `prisma/migrations` the way the Prisma CLI does, for the schema engine. */
 export async function readMigrations(migrationsDir = defaultMigrationsDir): Promise<MigrationList> {
+  // A missing folder is an installation error (it would leave the database without tables), not "nothing to apply".
   const entries = await readdir(migrationsDir, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === "ENOENT") return [];
+    if (error.code === "ENOENT") throw new Error(`migrations folder not found: ${migrationsDir}`);
     throw error;
   });
   const dirs = entries
@@ -108,6 +109,7 @@ export async function createMigration(
 ): Promise<{ dir: string; sql: string } | null> {
   if (!/^[a-z0-9_]+$/.test(name))
     throw new Error(`migration name must be lower-case letters, digits and _: got "${name}"`);
+  await mkdir(migrationsDir, { recursive: true });
   const sql = await diffMigrationsToSchema(migrationsDir, schemaPath);
   if (sql.trim() === "") return null;
   const stamp = now.toISOString().replace(/[-:T]/g, "").slice(0, 14);
