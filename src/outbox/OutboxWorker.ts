@@ -1,5 +1,6 @@
+import { setMaxListeners } from "node:events";
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
-import { simulatorPrefix, SimulatorSender } from "../channels/simulator/SimulatorSender.js";
+import { SimulatorSender, simulatorPrefix } from "../channels/simulator/SimulatorSender.js";
 import type { MessagingChannel } from "../conversations/InboundMessage.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
 import type { Logger } from "../log/createLogger.js";
@@ -20,6 +21,11 @@ export interface OutboxWorkerOptions {
   log: Logger;
   /** `config.rates`. In-process limits: with several instances each sends at these rates. */
   rates: OutboxRates;
+  /**
+   * Share one limiter between the workers of a process (`OUTBOX_WORKERS` > 1), or each worker
+   * sends at the full rates. Default: a limiter of its own.
+   */
+  limiter?: RateLimiter;
   /** Names this worker in `OutboxItem.lockedBy` (e.g. hostname + pid). */
   workerId: string;
   /** Pause between two polls when nothing is due (`wake()` cuts it short). */
@@ -71,8 +77,10 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   const horizonMs = options.rateWaitHorizonMs ?? 2_000;
   const backoff = options.backoff ?? defaultBackoff;
   const simulator = options.simulator ?? new SimulatorSender();
-  const limiter = new RateLimiter();
+  const limiter = options.limiter ?? new RateLimiter();
   const stopping = new AbortController();
+  // Every item waiting for a rate slot listens for the stop.
+  setMaxListeners(0, stopping.signal);
   let wakeUp: (() => void) | undefined;
 
   async function drainOnce(): Promise<number> {
@@ -113,9 +121,16 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       return () => finish(item, { kind: "deferred", nextAttemptAt: new Date(now().getTime() + later) });
     }
     return async () => {
-      if (slot.waitMs > 0 && !(await sleep(slot.waitMs, stopping.signal))) {
-        await finish(item, { kind: "deferred", nextAttemptAt: now() });
-        return;
+      // Wait for the reserved slot, then until the key is free by actual starts too (a late timer
+      // must not let the next send catch up).
+      let wait = slot.waitMs;
+      for (;;) {
+        if (wait > 0 && !(await sleep(wait, stopping.signal))) {
+          await finish(item, { kind: "deferred", nextAttemptAt: now() });
+          return;
+        }
+        wait = limiter.admit(buckets, performance.now());
+        if (wait === 0) break;
       }
       const result = await send(item, body);
       if (result.status === "retry" && result.retryAfterMs !== undefined) {
@@ -127,7 +142,11 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
 
   async function send(item: ClaimedOutboxItem, body: OutboundBody): Promise<SendResult> {
     const channel = messagingChannel(item.channel);
-    const sender = item.recipient.startsWith(simulatorPrefix) ? simulator : channel ? options.senders[channel] : undefined;
+    const sender = item.recipient.startsWith(simulatorPrefix)
+      ? simulator
+      : channel
+        ? options.senders[channel]
+        : undefined;
     if (!sender || !channel) {
       return { status: "permanent", error: `no sender configured for ${item.channel}`, code: "no_sender" };
     }

@@ -19,22 +19,23 @@ export interface RateBucket {
  *
  * @example
  * const limiter = new RateLimiter();
- * const wait = limiter.reserve([{ key: "sms:+15005550006", perSecond: 1, cost: 2 }], performance.now(), 2000);
- * if (wait.reserved) await sleep(wait.waitMs);
+ * const buckets = [{ key: "sms:+15005550006", perSecond: 1, cost: 2 }];
+ * const slot = limiter.reserve(buckets, performance.now(), 2000);
+ * if (slot.reserved) {
+ *   await sleep(slot.waitMs);
+ *   for (let w = limiter.admit(buckets, performance.now()); w > 0; w = limiter.admit(buckets, performance.now())) await sleep(w);
+ *   await send();
+ * }
  */
 export class RateLimiter {
-  /** Key → the time (ms, monotonic clock) at which the key is free again for a full burst. */
-  readonly #freeAt = new Map<string, number>();
+  /** Key → when the key is free again, by the slots handed out (plans ahead, for a whole batch). */
+  readonly #planned = new Map<string, number>();
+  /** Key → when the key is free again, by the sends that actually started (a late timer shifts it). */
+  readonly #started = new Map<string, number>();
 
-  /** How long an item must wait before it may go, without reserving anything. */
+  /** How long an item must wait before it may go, by the slots already handed out. */
   waitMs(buckets: readonly RateBucket[], nowMs: number): number {
-    let wait = 0;
-    for (const bucket of buckets) {
-      if (!Number.isFinite(bucket.perSecond)) continue;
-      const freeAt = this.#freeAt.get(bucket.key) ?? nowMs;
-      wait = Math.max(wait, freeAt - tolerance(bucket) - nowMs);
-    }
-    return Math.max(0, wait);
+    return waitIn(this.#planned, buckets, nowMs);
   }
 
   /**
@@ -46,24 +47,52 @@ export class RateLimiter {
     nowMs: number,
     horizonMs: number,
   ): { reserved: true; waitMs: number } | { reserved: false; waitMs: number } {
-    const waitMs = this.waitMs(buckets, nowMs);
+    const waitMs = waitIn(this.#planned, buckets, nowMs);
     if (waitMs > horizonMs) return { reserved: false, waitMs };
-    const at = nowMs + waitMs;
-    for (const bucket of buckets) {
-      if (!Number.isFinite(bucket.perSecond)) continue;
-      const freeAt = Math.max(this.#freeAt.get(bucket.key) ?? at, at);
-      this.#freeAt.set(bucket.key, freeAt + (bucket.cost * 1000) / bucket.perSecond);
-    }
+    advance(this.#planned, buckets, nowMs + waitMs);
     return { reserved: true, waitMs };
+  }
+
+  /**
+   * At the moment of sending, after waiting for the reserved slot: 0 if the item may go now (its
+   * start is recorded), else how much longer to wait. Spacing is thereby kept between actual
+   * sends, even when a timer fires late (PGlite can hold the event loop) and the next one on time.
+   */
+  admit(buckets: readonly RateBucket[], nowMs: number): number {
+    const waitMs = waitIn(this.#started, buckets, nowMs);
+    if (waitMs > 0) return waitMs;
+    advance(this.#started, buckets, nowMs);
+    return 0;
   }
 
   /** After the provider said "too many requests": nothing more on these keys before `untilMs`. */
   holdUntil(buckets: readonly RateBucket[], untilMs: number): void {
-    for (const bucket of buckets) {
-      if (!Number.isFinite(bucket.perSecond)) continue;
-      const freeAt = this.#freeAt.get(bucket.key) ?? 0;
-      this.#freeAt.set(bucket.key, Math.max(freeAt, untilMs + tolerance(bucket)));
+    for (const schedule of [this.#planned, this.#started]) {
+      for (const bucket of buckets) {
+        if (!Number.isFinite(bucket.perSecond)) continue;
+        const freeAt = schedule.get(bucket.key) ?? 0;
+        schedule.set(bucket.key, Math.max(freeAt, untilMs + tolerance(bucket)));
+      }
     }
+  }
+}
+
+function waitIn(schedule: Map<string, number>, buckets: readonly RateBucket[], nowMs: number): number {
+  let wait = 0;
+  for (const bucket of buckets) {
+    if (!Number.isFinite(bucket.perSecond)) continue;
+    const freeAt = schedule.get(bucket.key) ?? nowMs;
+    wait = Math.max(wait, freeAt - tolerance(bucket) - nowMs);
+  }
+  // Below a microsecond is floating-point dust (30 × 1000/30 is not exactly 1000).
+  return wait < 1e-3 ? 0 : wait;
+}
+
+function advance(schedule: Map<string, number>, buckets: readonly RateBucket[], atMs: number): void {
+  for (const bucket of buckets) {
+    if (!Number.isFinite(bucket.perSecond)) continue;
+    const freeAt = Math.max(schedule.get(bucket.key) ?? atMs, atMs);
+    schedule.set(bucket.key, freeAt + (bucket.cost * 1000) / bucket.perSecond);
   }
 }
 

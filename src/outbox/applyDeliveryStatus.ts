@@ -1,4 +1,4 @@
-import type { MessageStatus, PrismaClient } from "../generated/prisma/client.js";
+import type { MessageStatus, Prisma, PrismaClient } from "../generated/prisma/client.js";
 
 /** The delivery statuses a provider reports back for an outbound message. */
 export type DeliveryStatus = "queued" | "sending" | "sent" | "delivered" | "read" | "undelivered" | "failed";
@@ -26,21 +26,32 @@ export type ApplyDeliveryStatusResult = "updated" | "unchanged" | "unknown";
  * unless it would move the status backwards. One atomic UPDATE, safe under concurrent callbacks.
  *
  * @example
- * await applyDeliveryStatus(prisma, { providerMessageId: "SM...", status: "delivered" }); // "updated"
+ * await applyDeliveryStatus(prisma, { channels: ["sms", "whatsapp"], providerMessageId: "SM...", status: "delivered" });
  */
 export async function applyDeliveryStatus(
   prisma: Pick<PrismaClient, "message">,
-  report: { providerMessageId: string; status: DeliveryStatus; errorCode?: string | undefined },
+  report: {
+    /** The channels the provider serves: part of the unique index the lookup goes through. */
+    channels: ("sms" | "whatsapp" | "telegram")[];
+    providerMessageId: string;
+    status: DeliveryStatus;
+    errorCode?: string | undefined;
+  },
 ): Promise<ApplyDeliveryStatusResult> {
   const from = appliesFrom[report.status];
+  const outbound: Prisma.MessageWhereInput = {
+    channel: { in: report.channels },
+    direction: "outbound",
+    providerMessageId: report.providerMessageId,
+  };
   const terminalFailure = report.status === "failed" || report.status === "undelivered";
   const { count } = await prisma.message.updateMany({
-    where: { direction: "outbound", providerMessageId: report.providerMessageId, status: { in: from } },
+    where: { ...outbound, status: { in: from } },
     data: { status: report.status, ...(terminalFailure && report.errorCode ? { errorCode: report.errorCode } : {}) },
   });
   if (count > 0) return "updated";
   const known = await prisma.message.findFirst({
-    where: { direction: "outbound", providerMessageId: report.providerMessageId },
+    where: outbound,
     select: { id: true },
   });
   return known ? "unchanged" : "unknown";

@@ -1,5 +1,5 @@
-import type { MessagingChannel } from "../conversations/InboundMessage.js";
 import { simulatorPrefix } from "../channels/simulator/SimulatorSender.js";
+import type { MessagingChannel } from "../conversations/InboundMessage.js";
 
 /** The configured senders that name a rate-limit key. */
 export interface SenderKeyConfig {

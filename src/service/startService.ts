@@ -17,6 +17,7 @@ import type { ActionRegistry } from "../engine/types.js";
 import { createApp } from "../http/createApp.js";
 import type { Logger } from "../log/createLogger.js";
 import { type OutboxWorkerOptions, startOutboxWorker } from "../outbox/OutboxWorker.js";
+import { RateLimiter } from "../outbox/RateLimiter.js";
 import { buildEngine } from "./buildEngine.js";
 import type { AuthPort, DomainDeps, Feature, FeatureContext } from "./Feature.js";
 import { features as allFeatures } from "./features.js";

@@ -92,7 +92,11 @@ describe("Telegram webhook", () => {
     };
     expect((await post(update)).status).toBe(200);
     expect(inbound.received).toEqual([
-      expect.objectContaining({ address: "4242", providerMessageId: "update:30", content: { kind: "text", text: "2" } }),
+      expect.objectContaining({
+        address: "4242",
+        providerMessageId: "update:30",
+        content: { kind: "text", text: "2" },
+      }),
     ]);
     expect(fake.callsTo("answerCallbackQuery")).toEqual([
       expect.objectContaining({ payload: { callback_query_id: "cbq-30" } }),
@@ -128,7 +132,9 @@ describe("Telegram webhook", () => {
     expect(inbound.received).toEqual([]);
     expect((await post({ update_id: "x" })).status).toBe(400);
     expect((await post([1, 2])).status).toBe(400);
-    expect((await post({ update_id: 52, message: { message_id: 1, chat: { id: "4242" }, text: "x" } })).status).toBe(400);
+    expect((await post({ update_id: 52, message: { message_id: 1, chat: { id: "4242" }, text: "x" } })).status).toBe(
+      400,
+    );
   });
 
   it("answers 500 when handleInbound fails, so Telegram delivers the update again", async () => {
@@ -160,7 +166,10 @@ describe("Telegram polling and webhook registration", () => {
     });
     await expect.poll(() => inbound.received.length, { timeout: 5_000 }).toBe(1);
     await polling.stop();
-    expect(inbound.received[0]).toMatchObject({ providerMessageId: "update:70", content: { kind: "text", text: "salut" } });
+    expect(inbound.received[0]).toMatchObject({
+      providerMessageId: "update:70",
+      content: { kind: "text", text: "salut" },
+    });
     expect(fake.callsTo("deleteWebhook")).toHaveLength(1);
   });
 
@@ -171,7 +180,11 @@ describe("Telegram polling and webhook registration", () => {
       webhookSecret: secret,
       publicUrl: "https://relais.example.org/",
     });
-    expect(report).toEqual({ url: "https://relais.example.org/webhooks/telegram", pendingUpdateCount: 0, lastErrorMessage: undefined });
+    expect(report).toEqual({
+      url: "https://relais.example.org/webhooks/telegram",
+      pendingUpdateCount: 0,
+      lastErrorMessage: undefined,
+    });
     expect(fake.callsTo("setWebhook")[0]?.payload).toEqual({
       url: "https://relais.example.org/webhooks/telegram",
       secret_token: secret,

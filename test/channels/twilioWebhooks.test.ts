@@ -212,7 +212,7 @@ describe("Twilio webhooks", () => {
       });
     }
     const statusOf = async (id: string) =>
-      (await db.prisma.message.findUniqueOrThrow({ where: { id }, select: { status: true, errorCode: true } }));
+      await db.prisma.message.findUniqueOrThrow({ where: { id }, select: { status: true, errorCode: true } });
 
     it("moves a status forward and never backwards, whatever the order of callbacks", async () => {
       const messageSid = sid("SM", 100);
@@ -238,7 +238,11 @@ describe("Twilio webhooks", () => {
     it("records a failure with its code, and nothing moves a message out of it", async () => {
       const messageSid = sid("SM", 101);
       const message = await outbound(messageSid);
-      await post("/webhooks/twilio/status", { MessageSid: messageSid, MessageStatus: "undelivered", ErrorCode: "30003" });
+      await post("/webhooks/twilio/status", {
+        MessageSid: messageSid,
+        MessageStatus: "undelivered",
+        ErrorCode: "30003",
+      });
       expect(await statusOf(message.id)).toEqual({ status: "undelivered", errorCode: "30003" });
       await post("/webhooks/twilio/status", { MessageSid: messageSid, MessageStatus: "sent" });
       await post("/webhooks/twilio/status", { MessageSid: messageSid, MessageStatus: "failed", ErrorCode: "30008" });
@@ -246,12 +250,16 @@ describe("Twilio webhooks", () => {
     });
 
     it("acknowledges an unknown MessageSid, refuses forged and malformed callbacks", async () => {
-      expect((await post("/webhooks/twilio/status", { MessageSid: sid("SM", 999), MessageStatus: "delivered" })).status).toBe(200);
+      expect(
+        (await post("/webhooks/twilio/status", { MessageSid: sid("SM", 999), MessageStatus: "delivered" })).status,
+      ).toBe(200);
       const message = await outbound(sid("SM", 102));
       const params = { MessageSid: sid("SM", 102), MessageStatus: "delivered" };
       expect((await post("/webhooks/twilio/status", params, "forged")).status).toBe(403);
       expect((await statusOf(message.id)).status).toBe("sent");
-      expect((await post("/webhooks/twilio/status", { MessageSid: sid("SM", 102), MessageStatus: "teleported" })).status).toBe(400);
+      expect(
+        (await post("/webhooks/twilio/status", { MessageSid: sid("SM", 102), MessageStatus: "teleported" })).status,
+      ).toBe(400);
     });
   });
 

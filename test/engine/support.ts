@@ -18,6 +18,7 @@ import {
   type OutMessage,
   renderForSms,
 } from "../../src/engine/index.js";
+import { features } from "../../src/service/features.js";
 
 export const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
 export const flowsDir = path.join(repoRoot, "flows");
@@ -27,6 +28,14 @@ export const shippedLanguages = ["fr", "en", "sw"] as const;
 /** The real texts, as the service loads them. */
 export function realI18n(dir: string = localesDir, languages: readonly string[] = shippedLanguages): I18n {
   return createI18n({ localesDir: dir, languages, fallback: "fr" });
+}
+
+/**
+ * The action names a flow may use: the test's fakes, the features' real actions (the shipped flows
+ * call them; these tests never reach those steps) and any extra names.
+ */
+export function allActionNames(actions: ActionRegistry, extra: readonly string[] = []): string[] {
+  return [...new Set([...Object.keys(actions), ...features.flatMap((f) => f.actionNames ?? []), ...extra])];
 }
 
 /** A fake `feedback.create` that numbers references from F-1001 and remembers what it was given. */
@@ -74,9 +83,9 @@ export function engineFrom(
   languages: readonly string[] = shippedLanguages,
 ): { engine: Engine; i18n: I18n } {
   const i18n = realI18n(dirs.localesDir, languages);
-  const actionNames = [...Object.keys(actions), ...(options.actionNames ?? [])];
+  const actionNames = allActionNames(actions, options.actionNames);
   const flows = loadFlows({ flowsDir: dirs.flowsDir, i18n, actionNames });
-  return { engine: createEngine({ flows, i18n, actions, ...options }), i18n };
+  return { engine: createEngine({ flows, i18n, actions, ...options, actionNames }), i18n };
 }
 
 /**

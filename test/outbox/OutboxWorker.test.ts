@@ -28,7 +28,8 @@ describe("outbox worker", () => {
     await clearOutbox(db.prisma);
     twilio.requests.length = 0;
     telegram.calls.length = 0;
-    clock = Date.now();
+    // A little ahead of the wall clock, so items enqueued during the test are due at once.
+    clock = Date.now() + 1_000;
   });
 
   /** A worker without a background loop, on a clock the test moves, with no jitter. */
@@ -71,9 +72,19 @@ describe("outbox worker", () => {
       },
     });
     const sent = await item(queued.outboxId);
-    expect(sent).toMatchObject({ status: "sent", attempts: 1, lockedBy: null, lastError: null, sender: `sms:${smsFrom}` });
+    expect(sent).toMatchObject({
+      status: "sent",
+      attempts: 1,
+      lockedBy: null,
+      lastError: null,
+      sender: `sms:${smsFrom}`,
+    });
     expect(sent.sentAt).toBeInstanceOf(Date);
-    expect(await message(queued.messageId)).toMatchObject({ status: "sent", attempts: 1, providerMessageId: expect.stringMatching(/^SM[0-9a-f]{32}$/) });
+    expect(await message(queued.messageId)).toMatchObject({
+      status: "sent",
+      attempts: 1,
+      providerMessageId: expect.stringMatching(/^SM[0-9a-f]{32}$/),
+    });
   });
 
   it("retries after a 500 and then sends (attempts = 2)", async () => {
@@ -81,7 +92,11 @@ describe("outbox worker", () => {
     const queued = await enqueue(db.prisma, "sms", "+243990000002", { text: "Merci" });
     const w = worker();
     await w.drainOnce();
-    expect(await item(queued.outboxId)).toMatchObject({ status: "pending", attempts: 1, lastError: expect.stringMatching(/^twilio 500/) });
+    expect(await item(queued.outboxId)).toMatchObject({
+      status: "pending",
+      attempts: 1,
+      lastError: expect.stringMatching(/^twilio 500/),
+    });
     await w.drainOnce();
     expect(await item(queued.outboxId)).toMatchObject({ status: "sent", attempts: 2, lastError: null });
     expect((await message(queued.messageId)).attempts).toBe(2);
@@ -163,13 +178,19 @@ describe("outbox worker", () => {
         inline_keyboard: [[{ text: "Français", callback_data: "1" }], [{ text: "Kiswahili", callback_data: "2" }]],
       },
     });
-    expect(await message(ok.messageId)).toMatchObject({ status: "sent", providerMessageId: expect.stringMatching(/^4242:\d+$/) });
+    expect(await message(ok.messageId)).toMatchObject({
+      status: "sent",
+      providerMessageId: expect.stringMatching(/^4242:\d+$/),
+    });
     expect((await item(ok.outboxId)).sender).toBe("telegram:4242");
 
     telegram.reply("sendMessage", telegramError(403, "Forbidden: bot was blocked by the user"));
     const blocked = await enqueue(db.prisma, "telegram", "777", { text: "Salut" });
     await w.drainOnce();
-    expect(await item(blocked.outboxId)).toMatchObject({ status: "failed", lastError: "403: telegram 403: Forbidden: bot was blocked by the user" });
+    expect(await item(blocked.outboxId)).toMatchObject({
+      status: "failed",
+      lastError: "403: telegram 403: Forbidden: bot was blocked by the user",
+    });
     expect(await message(blocked.messageId)).toMatchObject({ status: "failed", errorCode: "403" });
   });
 
@@ -178,18 +199,31 @@ describe("outbox worker", () => {
     const queued = await enqueue(db.prisma, "sms", "+243990000006", { text: "Secret text" }, { maxAttempts: 3 });
     const w = worker();
     for (let i = 0; i < 5; i++) await w.drainOnce();
-    expect(await item(queued.outboxId)).toMatchObject({ status: "dead", attempts: 3, lastError: "twilio 503: no detail" });
+    expect(await item(queued.outboxId)).toMatchObject({
+      status: "dead",
+      attempts: 3,
+      lastError: "twilio 503: no detail",
+    });
     expect((await message(queued.messageId)).status).toBe("dead");
     expect(twilio.requests).toHaveLength(3);
 
     const listed = await listOutbox(db.prisma, { status: "dead", limit: 10 });
     expect(listed.items).toEqual([
-      expect.objectContaining({ id: queued.outboxId, channel: "sms", status: "dead", attempts: 3, lastError: "twilio 503: no detail" }),
+      expect.objectContaining({
+        id: queued.outboxId,
+        channel: "sms",
+        status: "dead",
+        attempts: 3,
+        lastError: "twilio 503: no detail",
+      }),
     ]);
     expect(JSON.stringify(listed)).not.toMatch(/Secret text|990000006/);
 
     expect(await retryOutboxItem(db.prisma, queued.outboxId, new Date(clock))).toEqual({ status: "retried" });
-    expect(await retryOutboxItem(db.prisma, queued.outboxId, new Date(clock))).toEqual({ status: "not_retryable", current: "pending" });
+    expect(await retryOutboxItem(db.prisma, queued.outboxId, new Date(clock))).toEqual({
+      status: "not_retryable",
+      current: "pending",
+    });
     expect(await retryOutboxItem(db.prisma, "00000000-0000-0000-0000-000000000000")).toEqual({ status: "not_found" });
     await w.drainOnce();
     expect(await item(queued.outboxId)).toMatchObject({ status: "sent", attempts: 1 });
@@ -213,7 +247,10 @@ describe("outbox worker", () => {
     const { SimulatorSender } = await import("../../src/channels/simulator/SimulatorSender.js");
     const w = worker({ simulator: new SimulatorSender((i) => delivered.push(i.recipient)) });
     await w.drainOnce();
-    expect(await message(queued.messageId)).toMatchObject({ status: "sent", providerMessageId: `sim-${queued.outboxId}` });
+    expect(await message(queued.messageId)).toMatchObject({
+      status: "sent",
+      providerMessageId: `sim-${queued.outboxId}`,
+    });
     expect((await item(tg.outboxId)).status).toBe("sent");
     expect(delivered.sort()).toEqual(["sim:browser-1", "sim:browser-2"]);
     expect(twilio.requests).toEqual([]);
@@ -237,7 +274,12 @@ describe("outbox worker", () => {
   it("reclaims the items of a crashed worker once their lock expires", async () => {
     const queued = await enqueue(db.prisma, "sms", "+243990000009", { text: "Merci" });
     // A worker claims it, then dies before sending.
-    const claimed = await claimOutboxItems(db.prisma, { workerId: "crashed", limit: 10, now: new Date(clock), lockMs: 60_000 });
+    const claimed = await claimOutboxItems(db.prisma, {
+      workerId: "crashed",
+      limit: 10,
+      now: new Date(clock),
+      lockMs: 60_000,
+    });
     expect(claimed.map((c) => c.id)).toEqual([queued.outboxId]);
     const w = worker();
     expect(await w.drainOnce()).toBe(0);
@@ -251,7 +293,10 @@ describe("outbox worker", () => {
     const queued = await enqueue(db.prisma, "telegram", "4242", { text: "x" });
     const w = worker({ senders: sendersFor(twilio) });
     await w.drainOnce();
-    expect(await item(queued.outboxId)).toMatchObject({ status: "failed", lastError: "no_sender: no sender configured for telegram" });
+    expect(await item(queued.outboxId)).toMatchObject({
+      status: "failed",
+      lastError: "no_sender: no sender configured for telegram",
+    });
   });
 
   it("runs in the background, wakes on demand and stops cleanly", async () => {

@@ -30,7 +30,9 @@ export class TelegramSender implements ChannelSender {
     const rendering = renderForTelegram(item.body);
     try {
       const sent = await this.#api.sendMessage(item.recipient, rendering.text, {
-        ...(rendering.inline_keyboard.length > 0 ? { reply_markup: { inline_keyboard: rendering.inline_keyboard } } : {}),
+        ...(rendering.inline_keyboard.length > 0
+          ? { reply_markup: { inline_keyboard: rendering.inline_keyboard } }
+          : {}),
         link_preview_options: { is_disabled: true },
       });
       // message_id is only unique within a chat, and Message.providerMessageId is unique per channel.
@@ -47,7 +49,11 @@ export function classifyTelegramError(error: unknown): SendResult {
     const description = `telegram ${error.error_code}: ${error.description}`;
     if (error.error_code === 429) {
       const seconds = error.parameters.retry_after;
-      return { status: "retry", error: description, ...(seconds !== undefined ? { retryAfterMs: seconds * 1000 } : {}) };
+      return {
+        status: "retry",
+        error: description,
+        ...(seconds !== undefined ? { retryAfterMs: seconds * 1000 } : {}),
+      };
     }
     if (error.error_code >= 500) return { status: "retry", error: description };
     return { status: "permanent", error: description, code: String(error.error_code) };

@@ -33,23 +33,25 @@ export function createTelegramBot(deps: TelegramBotDeps): Bot {
       throw new AppError("bad_request", `invalid Telegram update: ${describeZodError(parsed.error)}`);
     }
     const translated = telegramUpdateToInbound(parsed.data, now());
-    if (!translated) {
+    if (translated) {
+      const result = await deps.handleInbound(translated);
+      deps.log.info(
+        {
+          channel: "telegram",
+          providerMessageId: translated.providerMessageId,
+          kind: translated.content.kind,
+          result: result.status,
+        },
+        "telegram update received",
+      );
+    } else {
       deps.log.debug({ updateId: parsed.data.update_id }, "telegram update ignored: nothing Relais reads");
-      return;
     }
-    const result = await deps.handleInbound(translated.inbound);
-    deps.log.info(
-      {
-        channel: "telegram",
-        providerMessageId: translated.inbound.providerMessageId,
-        kind: translated.inbound.content.kind,
-        result: result.status,
-      },
-      "telegram update received",
-    );
-    if (translated.callbackQueryId) {
-      // Stops the button's spinner. The update is already stored, so a failure here is only logged.
-      await ctx.api.answerCallbackQuery(translated.callbackQueryId).catch((error: unknown) => {
+    const callbackQueryId = parsed.data.callback_query?.id;
+    if (callbackQueryId) {
+      // Stops the button's spinner (even for a press Relais ignores). The update is already stored,
+      // so a failure here is only logged.
+      await ctx.api.answerCallbackQuery(callbackQueryId).catch((error: unknown) => {
         deps.log.warn({ updateId: parsed.data.update_id, error: errorSummary(error) }, "answerCallbackQuery failed");
       });
     }

@@ -13,7 +13,9 @@ if (!result.ok) {
 }
 const { telegram, server } = result.config;
 if (!telegram?.webhookSecret) {
-  process.stderr.write("Set TELEGRAM_BOT_TOKEN and TELEGRAM_WEBHOOK_SECRET (and PUBLIC_URL) to register the webhook.\n");
+  process.stderr.write(
+    "Set TELEGRAM_BOT_TOKEN and TELEGRAM_WEBHOOK_SECRET (and PUBLIC_URL) to register the webhook.\n",
+  );
   process.exit(1);
 }
 try {

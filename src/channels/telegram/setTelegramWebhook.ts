@@ -28,5 +28,9 @@ export async function setTelegramWebhook(options: SetTelegramWebhookOptions): Pr
   const url = `${options.publicUrl.replace(/\/+$/, "")}/webhooks/telegram`;
   await api.setWebhook(url, { secret_token: options.webhookSecret, allowed_updates: ["message", "callback_query"] });
   const info = await api.getWebhookInfo();
-  return { url: info.url ?? "", pendingUpdateCount: info.pending_update_count, lastErrorMessage: info.last_error_message };
+  return {
+    url: info.url ?? "",
+    pendingUpdateCount: info.pending_update_count,
+    lastErrorMessage: info.last_error_message,
+  };
 }

@@ -41,16 +41,26 @@ export function startTelegramPolling(deps: TelegramPollingDeps): TelegramPolling
       "telegram update failed (polling)",
     );
   });
+  let markStarted: () => void = () => undefined;
+  const started = new Promise<void>((resolve) => {
+    markStarted = resolve;
+  });
   const running = bot
     .start({
       allowed_updates: ["message", "callback_query"],
-      onStart: () => deps.log.info("telegram long polling started"),
+      onStart: () => {
+        markStarted();
+        deps.log.info("telegram long polling started");
+      },
     })
     .catch((error: unknown) => {
       deps.log.error({ error: errorSummary(error) }, "telegram long polling stopped on an error");
     });
   return {
     async stop() {
+      // grammY only knows it is polling once start-up (deleteWebhook) is over: wait for that, or
+      // for the start to fail, before stopping.
+      await Promise.race([started, running]);
       if (bot.isRunning()) await bot.stop();
       await running;
     },

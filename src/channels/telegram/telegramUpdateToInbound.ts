@@ -2,13 +2,6 @@ import type { InboundMessage } from "../../conversations/InboundMessage.js";
 import type { Inbound } from "../../engine/types.js";
 import type { TelegramUpdate } from "./telegramUpdateSchema.js";
 
-/** An update translated into Relais' inbound shape, with the button press to answer if there was one. */
-export interface TranslatedTelegramUpdate {
-  inbound: InboundMessage;
-  /** Set for an inline button press: the caller answers it (`answerCallbackQuery`) to stop the spinner. */
-  callbackQueryId?: string;
-}
-
 // "/start", "/start alert", "/start@RelaisBot alert": deep links (t.me/bot?start=alert) arrive like this.
 const startCommand = /^\/start(?:@\w+)?(?:\s+(\S+))?\s*$/;
 
@@ -17,27 +10,24 @@ const startCommand = /^\/start(?:@\w+)?(?:\s+(\S+))?\s*$/;
  * or venue → `location`, an inline button press → `text` with the button's data. The address is the
  * chat id; the provider id is `update:<update_id>`, so a repeated update is recognised as a
  * duplicate. Returns `null` for anything else (stickers, edits, photos...), which is acknowledged
- * and ignored.
+ * and ignored. Answering a button press (`answerCallbackQuery`) is the caller's business.
  *
  * @example
  * telegramUpdateToInbound({ update_id: 7, message: { message_id: 1, chat: { id: 42 }, text: "/start alert" } }, now);
- * // { inbound: { channel: "telegram", address: "42", providerMessageId: "update:7", content: { kind: "start", flowId: "alert" } } }
+ * // { channel: "telegram", address: "42", providerMessageId: "update:7", content: { kind: "start", flowId: "alert" }, ... }
  */
-export function telegramUpdateToInbound(update: TelegramUpdate, receivedAt: Date): TranslatedTelegramUpdate | null {
+export function telegramUpdateToInbound(update: TelegramUpdate, receivedAt: Date): InboundMessage | null {
   const providerMessageId = `update:${update.update_id}`;
   const query = update.callback_query;
   if (query) {
     if (query.data === undefined) return null;
     const chat = query.message?.chat.id ?? query.from.id;
-    return {
-      inbound: inbound(chat, providerMessageId, receivedAt, { kind: "text", text: query.data }),
-      callbackQueryId: query.id,
-    };
+    return inbound(chat, providerMessageId, receivedAt, { kind: "text", text: query.data });
   }
   const message = update.message;
   if (!message) return null;
   const content = messageContent(message);
-  return content ? { inbound: inbound(message.chat.id, providerMessageId, receivedAt, content) } : null;
+  return content ? inbound(message.chat.id, providerMessageId, receivedAt, content) : null;
 }
 
 function messageContent(message: NonNullable<TelegramUpdate["message"]>): Inbound | null {

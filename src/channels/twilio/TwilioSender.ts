@@ -64,7 +64,11 @@ export class TwilioSender implements ChannelSender {
     }
     const response = responseSchema.safeParse(raw);
     if (!response.success) return { status: "retry", error: "twilio client returned no response" };
-    return classifyTwilioResponse(response.data.statusCode, response.data.body, headerOf(response.data.headers, "retry-after"));
+    return classifyTwilioResponse(
+      response.data.statusCode,
+      response.data.body,
+      headerOf(response.data.headers, "retry-after"),
+    );
   }
 
   #params(item: OutboundSend): { ok: true; form: Record<string, string> } | { ok: false; refused: SendResult } {
@@ -107,7 +111,8 @@ export function classifyTwilioResponse(statusCode: number, body: unknown, retryA
   if (statusCode >= 200 && statusCode < 300) {
     const created = createdSchema.safeParse(body);
     // Accepted but unreadable: never retried, as a retry could send the message twice.
-    if (!created.success) return { status: "permanent", error: "twilio accepted the message without a sid", code: "bad_response" };
+    if (!created.success)
+      return { status: "permanent", error: "twilio accepted the message without a sid", code: "bad_response" };
     return { status: "sent", providerMessageId: created.data.sid };
   }
   const parsed = errorBodySchema.safeParse(typeof body === "string" ? safeJson(body) : body);

@@ -26,6 +26,7 @@ export function handleTwilioStatus(deps: TwilioStatusHandlerDeps): RequestHandle
     const status = toDeliveryStatus(parsed.data.MessageStatus);
     if (status) {
       const outcome = await applyDeliveryStatus(deps.prisma, {
+        channels: ["sms", "whatsapp"],
         providerMessageId: parsed.data.MessageSid,
         status,
         errorCode: parsed.data.ErrorCode,

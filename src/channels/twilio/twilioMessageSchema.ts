@@ -31,7 +31,11 @@ export const twilioMessageSchema = z
   })
   .superRefine((value, ctx) => {
     if (value.NumMedia > 0 && (!value.MediaUrl0 || !value.MediaContentType0)) {
-      ctx.addIssue({ code: "custom", path: ["MediaUrl0"], message: "required with MediaContentType0 when NumMedia > 0" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["MediaUrl0"],
+        message: "required with MediaContentType0 when NumMedia > 0",
+      });
     }
     if ((value.Latitude === undefined) !== (value.Longitude === undefined)) {
       ctx.addIssue({ code: "custom", path: ["Longitude"], message: "Latitude and Longitude come together" });
@@ -65,6 +69,7 @@ export const twilioStatusSchema = z.object({
     .optional(),
 });
 
+/** A parsed status callback. */
 export type TwilioStatus = z.infer<typeof twilioStatusSchema>;
 
 /**
@@ -77,4 +82,5 @@ export const twilioVoiceSchema = z.object({
   To: z.string().max(100).default(""),
 });
 
+/** A parsed voice webhook (missed call). */
 export type TwilioVoice = z.infer<typeof twilioVoiceSchema>;
