@@ -1,4 +1,7 @@
+import { alertsFeature } from "../alerts/alertsFeature.js";
 import { feedbackFeature } from "../feedback/feedbackFeature.js";
+import { mealFeature } from "../meal/mealFeature.js";
+import { referralsFeature } from "../referrals/referralsFeature.js";
 import type { Feature } from "./Feature.js";
 
 /**
@@ -7,5 +10,8 @@ import type { Feature } from "./Feature.js";
  */
 export const features: readonly Feature[] = [
   feedbackFeature,
+  alertsFeature,
+  mealFeature,
+  referralsFeature,
   // (more features: one line each)
 ];
