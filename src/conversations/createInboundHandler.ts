@@ -214,7 +214,11 @@ export async function persistResult(
     result.events.map((event) => ({
       type: event.type,
       at: now,
-      subject: sender.pseudonym,
+      // Events of anonymous flows (anonymous alerts) are never linked to the contact.
+      subject:
+        event.flowId && deps.engine.hasFlow(event.flowId) && deps.engine.flowSettings(event.flowId).anonymous
+          ? null
+          : sender.pseudonym,
       channel: sender.channel,
       flowId: event.flowId,
       data: event.data,
