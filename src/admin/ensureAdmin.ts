@@ -1,4 +1,4 @@
-import { hash } from "@node-rs/argon2";
+import { hash, verify } from "@node-rs/argon2";
 import type { PrismaClient } from "../generated/prisma/client.js";
 
 /** Argon2id parameters (OWASP's minimum: 19 MiB, 2 passes). */
@@ -7,6 +7,21 @@ export const passwordHashOptions = { memoryCost: 19_456, timeCost: 2, parallelis
 /** Hashes a password with argon2id, a memory-hard function. */
 export function hashPassword(password: string): Promise<string> {
   return hash(password, passwordHashOptions);
+}
+
+let dummyHash: Promise<string> | null = null;
+
+/**
+ * Checks a password against a stored argon2 hash. Without a hash (unknown email) it still spends
+ * the time of one verification, so response times do not reveal which emails have accounts.
+ */
+export async function verifyPassword(passwordHash: string | null, password: string): Promise<boolean> {
+  if (passwordHash === null) {
+    dummyHash ??= hashPassword("relais-dummy-password-for-timing");
+    await verify(await dummyHash, password).catch(() => false);
+    return false;
+  }
+  return verify(passwordHash, password).catch(() => false);
 }
 
 /**
