@@ -1,10 +1,11 @@
 import { readFile } from "node:fs/promises";
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { enqueueOutbound } from "../../src/outbox/enqueueOutbound.js";
 import { serviceFeatures } from "../admin/serviceFeatures.js";
 import { signIn } from "../admin/webSession.js";
 import { insertMonthData, TUMBWE } from "../meal/mealFixtures.js";
+import { launchChromium } from "../support/launchChromium.js";
 import { startTestService, type TestService } from "../support/startTestService.js";
 
 const password = "a long enough password";
@@ -61,19 +62,7 @@ describe("the MEAL dashboard in a browser", () => {
         description: "Vol de chevres au marche",
       },
     });
-    browser = await chromium.launch({
-      executablePath: "/usr/bin/chromium",
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

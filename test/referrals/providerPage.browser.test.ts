@@ -1,7 +1,8 @@
-import { type Browser, chromium } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createReferral } from "../../src/referrals/createReferral.js";
 import { providerLink } from "../../src/referrals/notifyProvider.js";
+import { launchChromium } from "../support/launchChromium.js";
 import { startTestService, type TestService } from "../support/startTestService.js";
 import { api, openAuth, testProvider } from "./referralTestKit.js";
 
@@ -16,10 +17,7 @@ describe("the provider's referral page in a browser", () => {
   beforeAll(async () => {
     t = await startTestService({ JOBS_ENABLED: "true" }, { auth: openAuth });
     expect((await api(t, "PUT", `/api/providers/${testProvider.code}`, testProvider)).status).toBe(201);
-    browser = await chromium.launch({
-      executablePath: "/usr/bin/chromium",
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-    });
+    browser = await launchChromium();
   }, 120_000);
   afterAll(async () => {
     await browser?.close();

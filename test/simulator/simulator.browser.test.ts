@@ -1,10 +1,11 @@
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { type Browser, chromium, type Locator, type Page } from "playwright-core";
+import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { describeSms } from "../../src/engine/render.js";
 import { createTestDatabase, type TestDatabase } from "../support/createTestDatabase.js";
+import { launchChromium } from "../support/launchChromium.js";
 import { type SpawnedService, spawnService } from "../support/spawnService.js";
 import { testDbKind } from "../support/testDbConfig.js";
 
@@ -44,19 +45,7 @@ describe("the web simulator in a browser", () => {
       service = await spawnService(env);
       baseUrl = service.url;
     }
-    browser = await chromium.launch({
-      executablePath: "/usr/bin/chromium",
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
     // A Content-Security-Policy violation or a script error shows up here.
     page.on("pageerror", (error) => pageErrors.push(`pageerror: ${error.message}`));
