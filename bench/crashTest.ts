@@ -7,6 +7,8 @@
  *   npm run build && npx tsx bench/crashTest.ts [postgres|pglite] [messages=5000] [contacts=500]
  */
 import { openDatabase } from "../src/db/openDatabase.js";
+import { renderForSms } from "../src/engine/render.js";
+import { outboundBodySchema } from "../src/outbox/outboundBodySchema.js";
 import { startFakeTwilioApi } from "../test/support/fakeTwilioApi.js";
 import { signTwilioRequest } from "../test/support/twilioSignature.js";
 import { benchDatabase, startBuiltService, stopChild } from "./support/loadRunner.js";
@@ -31,6 +33,8 @@ const env = {
   JOBS_ENABLED: "false",
 };
 const port = 4400 + Math.floor(Math.random() * 100);
+// Twilio reports each accepted message on its StatusCallback, retrying while the service is down.
+fake.statusCallbacks = { publicUrl, deliverTo: `http://127.0.0.1:${port}`, retryForMs: 30_000 };
 let child = await startBuiltService(env, port);
 
 const deliveries = Array.from({ length: total }, (_, i) => {
@@ -93,13 +97,16 @@ await sendAll(deliveries, (done) => {
   }
 });
 const answeredBeforeRestart = answered.size;
-await new Promise((r) => child.once("exit", r));
+// The rest of the first pass fails fast once the service is dead: it may have exited long before.
+if (child.exitCode === null && child.signalCode === null) await new Promise((r) => child.once("exit", r));
 child = await startBuiltService(env, port);
 await sendAll(deliveries.filter((d) => !answered.has(d.MessageSid)));
 
-// Wait for the outbox to drain: no new request to the fake API for 3 s.
-for (let last = -1, stableSince = Date.now(); Date.now() - stableSince < 3000; ) {
-  await new Promise((r) => setTimeout(r, 250));
+// Wait until every reply is sent: the items the killed worker had claimed are taken back once their
+// lock expires (2 minutes), so wait until the fake API has had no new request for longer than that.
+const lockMs = 120_000;
+for (let last = -1, stableSince = Date.now(); Date.now() - stableSince < lockMs + 10_000; ) {
+  await new Promise((r) => setTimeout(r, 500));
   if (fake.requests.length !== last) {
     last = fake.requests.length;
     stableSince = Date.now();
@@ -114,11 +121,15 @@ const storedSids = new Set(
   ),
 );
 const lostAnswered = [...answered].filter((sid) => !storedSids.has(sid)).length;
-const outbound = await rows<{ recipient: string; text: string; status: string }>(
-  `SELECT o.recipient, m.text, o.status FROM "OutboxItem" o JOIN "Message" m ON m.id = o."messageId" ORDER BY o."createdAt", o.id`,
+const outbound = await rows<{ recipient: string; body: unknown; status: string }>(
+  `SELECT o.recipient, o.body, o.status FROM "OutboxItem" o ORDER BY o."createdAt", o.id`,
 );
+// What the fake API receives is the SMS rendering of the stored body (text and numbered choices).
 const expected = new Map<string, string[]>();
-for (const o of outbound) expected.set(o.recipient, [...(expected.get(o.recipient) ?? []), o.text]);
+for (const o of outbound) {
+  const text = renderForSms(outboundBodySchema.parse(o.body));
+  expected.set(o.recipient, [...(expected.get(o.recipient) ?? []), text]);
+}
 const received = new Map<string, string[]>();
 for (const r of fake.requests.filter((r) => r.status < 300)) {
   const to = r.params.To ?? "";
@@ -146,6 +157,7 @@ console.log(`answered 200: ${answered.size}; stored: ${storedSids.size}; answere
 console.log(
   `outbound messages: ${outbound.length}; requests to the fake API: ${fake.requests.length}; missing: ${missing}; duplicated: ${duplicates}; not sent: ${notSent}`,
 );
+console.log(`status callbacks delivered: ${fake.callbacksDelivered}`);
 console.log(`took ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
 await inspected.close();

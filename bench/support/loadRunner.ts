@@ -128,8 +128,12 @@ export async function benchDatabase(
 }
 
 /** Starts the built service (`node dist/src/main.js`) and waits for `/readyz`. */
-export async function startBuiltService(env: Record<string, string>, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ["dist/src/main.js"], {
+export async function startBuiltService(
+  env: Record<string, string>,
+  port: number,
+  nodeArgs: string[] = [],
+): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [...nodeArgs, "dist/src/main.js"], {
     env: { PATH: process.env.PATH ?? "", LOG_LEVEL: "warn", PORT: String(port), ...env },
     stdio: ["ignore", "ignore", "inherit"],
   });

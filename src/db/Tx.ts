@@ -6,7 +6,22 @@ export type Tx = Prisma.TransactionClient;
 /** Either the client or a transaction: functions that only read or write take this. */
 export type DbClient = PrismaClient | Tx;
 
-/** True when `error` is Prisma's unique-constraint violation (P2002). */
+/**
+ * True when `error` is a unique-constraint violation: Prisma's P2002 from a model query, or a raw
+ * query (P2010) that the driver adapter reports as `UniqueConstraintViolation` (SQLSTATE 23505).
+ */
 export function isUniqueViolation(error: unknown): boolean {
-  return typeof error === "object" && error !== null && "code" in error && error.code === "P2002";
+  if (typeof error !== "object" || error === null || !("code" in error)) return false;
+  if (error.code === "P2002") return true;
+  if (error.code !== "P2010" || !("meta" in error)) return false;
+  const cause = adapterCause(error.meta);
+  return cause?.kind === "UniqueConstraintViolation" || cause?.originalCode === "23505";
+}
+
+function adapterCause(meta: unknown): { kind?: unknown; originalCode?: unknown } | undefined {
+  if (typeof meta !== "object" || meta === null || !("driverAdapterError" in meta)) return undefined;
+  const adapterError = meta.driverAdapterError;
+  if (typeof adapterError !== "object" || adapterError === null || !("cause" in adapterError)) return undefined;
+  const cause = adapterError.cause;
+  return typeof cause === "object" && cause !== null ? cause : undefined;
 }

@@ -1,6 +1,7 @@
 import type { Channel } from "../conversations/InboundMessage.js";
 import type { Tx } from "../db/Tx.js";
 import type { Prisma } from "../generated/prisma/client.js";
+import { mealEventsInsert } from "./mealEventsInsert.js";
 
 /** One MEAL event: pseudonymised, no names, numbers or free text. */
 export interface MealEventInput {
@@ -21,21 +22,6 @@ export interface MealEventInput {
 
 /** Appends MEAL events in the caller's transaction (the event log is append-only). */
 export async function recordMealEvents(tx: Tx, events: MealEventInput[]): Promise<void> {
-  if (events.length === 0) return;
-  await tx.mealEvent.createMany({
-    data: events.map((e) => ({
-      type: e.type,
-      at: e.at,
-      subject: e.subject ?? null,
-      channel: e.channel ?? null,
-      location: e.location ?? null,
-      sex: e.sex ?? null,
-      ageGroup: e.ageGroup ?? null,
-      category: e.category ?? null,
-      service: e.service ?? null,
-      urgency: e.urgency ?? null,
-      flowId: e.flowId ?? null,
-      data: e.data,
-    })),
-  });
+  const insert = mealEventsInsert(events);
+  if (insert) await tx.$executeRaw(insert);
 }

@@ -100,6 +100,11 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   }
 
   function plan(item: ClaimedOutboxItem, deferredCost: Map<string, number>): () => Promise<void> {
+    if (item.providerMessageId !== null) {
+      // Taken back from a worker that died after the provider accepted it: sent already.
+      const providerMessageId = item.providerMessageId;
+      return () => finish(item, { kind: "sent", providerMessageId });
+    }
     const parsed = outboundBodySchema.safeParse(item.body);
     if (!parsed.success) {
       return () => finish(item, { kind: "failed", error: "outbox body is not a valid OutboundBody", code: "bad_body" });

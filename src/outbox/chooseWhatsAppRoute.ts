@@ -33,11 +33,14 @@ const windowMs = 24 * 3_600_000;
  * // { route: "template", contentSid: "HX..." }
  */
 export function chooseWhatsAppRoute(input: WhatsAppRouteInput): WhatsAppRoute {
-  const margin = input.marginMs ?? 600_000;
-  const inside =
-    input.lastInboundAt !== null && input.now.getTime() - input.lastInboundAt.getTime() < windowMs - margin;
-  if (inside) return { route: "freeform" };
+  if (insideWhatsAppWindow(input)) return { route: "freeform" };
   if (input.templateSid) return { route: "template", contentSid: input.templateSid };
   if (input.smsAddress) return { route: "sms_fallback", smsAddress: input.smsAddress };
   return { route: "freeform" };
+}
+
+/** True when a free-form WhatsApp message sent now (plus `marginMs` of waiting) is inside the 24 hours. */
+export function insideWhatsAppWindow(input: Pick<WhatsAppRouteInput, "lastInboundAt" | "now" | "marginMs">): boolean {
+  const margin = input.marginMs ?? 600_000;
+  return input.lastInboundAt !== null && input.now.getTime() - input.lastInboundAt.getTime() < windowMs - margin;
 }

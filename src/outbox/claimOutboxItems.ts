@@ -13,6 +13,11 @@ export interface ClaimedOutboxItem {
   /** Including this attempt. */
   attempts: number;
   maxAttempts: number;
+  /**
+   * Set when the provider already accepted the message (a status callback reported it) but the
+   * worker that sent it died before recording it: the item is then recorded as sent, not sent again.
+   */
+  providerMessageId: string | null;
 }
 
 const claimedSchema = z.array(
@@ -25,6 +30,7 @@ const claimedSchema = z.array(
     body: z.unknown(),
     attempts: z.coerce.number().int(),
     maxAttempts: z.coerce.number().int(),
+    providerMessageId: z.string().nullable(),
   }),
 );
 
@@ -71,9 +77,9 @@ export async function claimOutboxItems(
         "lockedUntil" = (${lockedUntil}::timestamptz AT TIME ZONE 'UTC'),
         "lockedBy" = ${options.workerId},
         "attempts" = o."attempts" + 1
-    FROM due
-    WHERE o."id" = due."id"
+    FROM due, "Message" AS m
+    WHERE o."id" = due."id" AND m."id" = o."messageId"
     RETURNING o."id"::text AS "id", o."messageId"::text AS "messageId", o."channel"::text AS "channel",
-      o."recipient", o."sender", o."body", o."attempts", o."maxAttempts"`;
+      o."recipient", o."sender", o."body", o."attempts", o."maxAttempts", m."providerMessageId"`;
   return claimedSchema.parse(rows);
 }

@@ -1,9 +1,11 @@
+import { randomUUID } from "node:crypto";
 import { simulatorPrefix } from "../channels/simulator/SimulatorSender.js";
 import type { MessagingChannel } from "../conversations/InboundMessage.js";
+import { enumValue, jsonb, utc, uuid, withStatements } from "../db/sqlValues.js";
 import { renderForSms } from "../engine/render.js";
 import { smsSegments } from "../engine/smsSegments.js";
-import type { Prisma } from "../generated/prisma/client.js";
-import { chooseWhatsAppRoute } from "./chooseWhatsAppRoute.js";
+import { Prisma } from "../generated/prisma/client.js";
+import { chooseWhatsAppRoute, insideWhatsAppWindow } from "./chooseWhatsAppRoute.js";
 import type { OutboundBody } from "./OutboundBody.js";
 import { type SenderKeyConfig, senderKey } from "./senderKey.js";
 
@@ -28,6 +30,11 @@ export interface EnqueueOutboundInput {
   config: EnqueueConfig;
   /** Attempts before the item is declared dead (default: the schema's 8). */
   maxAttempts?: number;
+  /**
+   * When the recipient's address last wrote, if the caller knows (a reply to the message being
+   * handled): spares the look-up of the WhatsApp window.
+   */
+  recipientLastInboundAt?: Date;
 }
 
 /** How an enqueued message will go out: `route` is null except on WhatsApp. */
@@ -40,7 +47,21 @@ export interface EnqueuedOutbound {
 }
 
 /** The client or transaction `enqueueOutbound` writes through. */
-export type EnqueueClient = Pick<Prisma.TransactionClient, "message" | "contactAddress">;
+export type EnqueueClient = Pick<Prisma.TransactionClient, "$executeRaw" | "contactAddress">;
+
+/** One planned outbound message: the `Message` row and its `OutboxItem`, ready to insert. */
+export interface OutboundRow extends EnqueuedOutbound {
+  contactId: string | null;
+  conversationId: string | null;
+  text: string;
+  payload: Prisma.InputJsonObject | null;
+  body: Prisma.InputJsonObject;
+  sender: string;
+  segments: number | null;
+  encoding: string | null;
+  at: Date;
+  maxAttempts: number | undefined;
+}
 
 // Replies of one transaction share `now`: a strictly increasing creation time keeps their order,
 // which the worker relies on to send one recipient's messages in sequence.
@@ -60,47 +81,69 @@ let lastEnqueuedAt = 0;
  * });
  */
 export async function enqueueOutbound(tx: EnqueueClient, input: EnqueueOutboundInput): Promise<EnqueuedOutbound> {
+  const row = await planOutbound(tx, input);
+  await tx.$executeRaw(withStatements(outboundInserts([row]), Prisma.sql`SELECT 1`));
+  return {
+    messageId: row.messageId,
+    outboxId: row.outboxId,
+    channel: row.channel,
+    recipient: row.recipient,
+    route: row.route,
+  };
+}
+
+/**
+ * Plans one outbound message without writing it: the route (WhatsApp window), the rendering, the
+ * segments, ids and a creation time later than any planned before, so that several replies keep their
+ * order. `outboundInserts` turns planned rows into SQL; the inbound path writes them together with the
+ * rest of a message's effects in one statement.
+ */
+export async function planOutbound(
+  tx: Pick<EnqueueClient, "contactAddress">,
+  input: EnqueueOutboundInput,
+): Promise<OutboundRow> {
   const plan = await planDelivery(tx, input);
   const rendered = renderForSms(plan.body);
   const sms = plan.channel === "sms" ? smsSegments(rendered) : null;
   const at = new Date(Math.max(input.now.getTime(), lastEnqueuedAt + 1));
   lastEnqueuedAt = at.getTime();
-  const payload = payloadOf(plan.body, plan.route);
-  const created = await tx.message.create({
-    data: {
-      direction: "outbound",
-      channel: plan.channel,
-      contactId: input.contactId,
-      conversationId: input.conversationId ?? null,
-      text: plan.body.text,
-      ...(payload ? { payload } : {}),
-      status: "queued",
-      segments: sms?.segments ?? null,
-      encoding: sms?.encoding ?? null,
-      createdAt: at,
-      outbox: {
-        create: {
-          channel: plan.channel,
-          recipient: plan.recipient,
-          sender: senderKey(plan.channel, plan.recipient, input.config),
-          body: bodyJson(plan.body),
-          route: plan.route,
-          nextAttemptAt: at,
-          createdAt: at,
-          ...(input.maxAttempts !== undefined ? { maxAttempts: input.maxAttempts } : {}),
-        },
-      },
-    },
-    select: { id: true, outbox: { select: { id: true } } },
-  });
-  if (!created.outbox) throw new Error("enqueueOutbound: the outbox item was not created");
   return {
-    messageId: created.id,
-    outboxId: created.outbox.id,
+    messageId: randomUUID(),
+    outboxId: randomUUID(),
     channel: plan.channel,
     recipient: plan.recipient,
     route: plan.route,
+    contactId: input.contactId,
+    conversationId: input.conversationId ?? null,
+    text: plan.body.text,
+    payload: payloadOf(plan.body, plan.route),
+    body: bodyJson(plan.body),
+    sender: senderKey(plan.channel, plan.recipient, input.config),
+    segments: sms?.segments ?? null,
+    encoding: sms?.encoding ?? null,
+    at,
+    maxAttempts: input.maxAttempts,
   };
+}
+
+/** The two `INSERT`s (messages, then their outbox items) of planned rows, as CTE bodies of one statement. */
+export function outboundInserts(rows: readonly OutboundRow[]): Prisma.Sql[] {
+  if (rows.length === 0) return [];
+  const messages = rows.map(
+    (r) => Prisma.sql`(${uuid(r.messageId)}, 'outbound', ${enumValue("Channel", r.channel)}, ${uuid(r.contactId)},
+      ${uuid(r.conversationId)}, ${r.text}, ${jsonb(r.payload)}, 'queued', ${r.segments}::int, ${r.encoding}, ${utc(r.at)}, ${utc(r.at)})`,
+  );
+  const items = rows.map(
+    (r) => Prisma.sql`(${uuid(r.outboxId)}, ${uuid(r.messageId)}, ${enumValue("Channel", r.channel)}, ${r.recipient},
+      ${r.sender}, ${jsonb(r.body)}, ${r.route}, ${r.maxAttempts === undefined ? Prisma.sql`DEFAULT` : Prisma.sql`${r.maxAttempts}::int`},
+      ${utc(r.at)}, ${utc(r.at)})`,
+  );
+  return [
+    Prisma.sql`INSERT INTO "Message" ("id", "direction", "channel", "contactId", "conversationId", "text", "payload",
+      "status", "segments", "encoding", "createdAt", "updatedAt") VALUES ${Prisma.join(messages, ", ")}`,
+    Prisma.sql`INSERT INTO "OutboxItem" ("id", "messageId", "channel", "recipient", "sender", "body", "route",
+      "maxAttempts", "nextAttemptAt", "createdAt") VALUES ${Prisma.join(items, ", ")}`,
+  ];
 }
 
 interface DeliveryPlan {
@@ -110,16 +153,23 @@ interface DeliveryPlan {
   route: EnqueuedOutbound["route"];
 }
 
-async function planDelivery(tx: EnqueueClient, input: EnqueueOutboundInput): Promise<DeliveryPlan> {
+async function planDelivery(
+  tx: Pick<EnqueueClient, "contactAddress">,
+  input: EnqueueOutboundInput,
+): Promise<DeliveryPlan> {
   const direct = { channel: input.channel, recipient: input.recipient, body: input.body };
   if (input.channel !== "whatsapp") return { ...direct, route: null };
   if (input.recipient.startsWith(simulatorPrefix)) return { ...direct, route: "freeform" };
-  const whatsapp = await tx.contactAddress.findUnique({
-    where: { channel_address: { channel: "whatsapp", address: input.recipient } },
-    select: { lastInboundAt: true },
-  });
-  const smsAddress =
-    input.contactId && input.config.twilio?.smsFrom
+  const whatsapp = input.recipientLastInboundAt
+    ? { lastInboundAt: input.recipientLastInboundAt }
+    : await tx.contactAddress.findUnique({
+        where: { channel_address: { channel: "whatsapp", address: input.recipient } },
+        select: { lastInboundAt: true },
+      });
+  const lastInboundAt = whatsapp?.lastInboundAt ?? null;
+  // The contact's phone number matters only outside the window: look it up only then.
+  const sms =
+    !insideWhatsAppWindow({ lastInboundAt, now: input.now }) && input.contactId && input.config.twilio?.smsFrom
       ? await tx.contactAddress.findFirst({
           where: { contactId: input.contactId, channel: "sms" },
           select: { address: true },
@@ -127,10 +177,10 @@ async function planDelivery(tx: EnqueueClient, input: EnqueueOutboundInput): Pro
         })
       : null;
   const route = chooseWhatsAppRoute({
-    lastInboundAt: whatsapp?.lastInboundAt ?? null,
+    lastInboundAt,
     now: input.now,
     templateSid: input.config.twilio?.whatsappTemplateSid,
-    smsAddress: smsAddress?.address ?? null,
+    smsAddress: sms?.address ?? null,
   });
   switch (route.route) {
     case "freeform":

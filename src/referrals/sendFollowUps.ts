@@ -1,4 +1,5 @@
-import { type InboundHandlerDeps, persistResult, type Sender } from "../conversations/createInboundHandler.js";
+import type { InboundHandlerDeps, Sender } from "../conversations/createInboundHandler.js";
+import { persistResult } from "../conversations/persistResult.js";
 import type { Tx } from "../db/Tx.js";
 import type { Engine } from "../engine/createEngine.js";
 import type { ActionRegistry } from "../engine/types.js";

@@ -54,7 +54,7 @@ describe("TwilioSender", () => {
       MessagingServiceSid: `MG${"cd".repeat(16)}`,
       To: "+243990000001",
       Body: "Bonjour",
-      StatusCallback: "https://relais.example.org/webhooks/twilio/status",
+      StatusCallback: "https://relais.example.org/webhooks/twilio/status?outbox=00000000-0000-0000-0000-000000000001",
     });
   });
 

@@ -68,7 +68,7 @@ describe("outbox worker", () => {
         From: smsFrom,
         To: "+243990000001",
         Body: "Choisissez:\n1. Français\n2. English",
-        StatusCallback: `${publicUrl}/webhooks/twilio/status`,
+        StatusCallback: `${publicUrl}/webhooks/twilio/status?outbox=${queued.outboxId}`,
       },
     });
     const sent = await item(queued.outboxId);

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { signTwilioRequest } from "./twilioSignature.js";
 
 /** One request the fake received on the Messages resource. */
 export interface FakeTwilioRequest {
@@ -33,6 +34,16 @@ export interface FakeTwilioApi {
   reply(...replies: FakeTwilioReply[]): void;
   /** Delay applied to every answer (ms). */
   delayMs: number;
+  /**
+   * Status callbacks, as Twilio sends them after accepting a message: `MessageStatus=sent`, signed,
+   * posted to the message's `StatusCallback` with its public base (`publicUrl`) replaced by
+   * `deliverTo` (the service's local address). Off until set. A callback that cannot be delivered
+   * (service down, non-2xx) is tried again every 250 ms for `retryForMs` (Twilio's connection
+   * overrides retry too).
+   */
+  statusCallbacks: { publicUrl: string; deliverTo: string; retryForMs: number } | null;
+  /** Status callbacks delivered (answered 2xx). */
+  callbacksDelivered: number;
   close(): Promise<void>;
 }
 
@@ -57,6 +68,7 @@ export async function startFakeTwilioApi(
   const expectedAuth = `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString("base64")}`;
   const scripted: FakeTwilioReply[] = [];
   const requests: FakeTwilioRequest[] = [];
+  let closed = false;
 
   const api: FakeTwilioApi = {
     url: "",
@@ -67,7 +79,10 @@ export async function startFakeTwilioApi(
       scripted.push(...replies);
     },
     delayMs: 0,
+    statusCallbacks: null,
+    callbacksDelivered: 0,
     close: async () => {
+      closed = true;
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
@@ -97,6 +112,37 @@ export async function startFakeTwilioApi(
     const delay = (reply.delayMs ?? 0) + api.delayMs;
     if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
     send(res, reply);
+    const sid = isRecord(reply.body) && typeof reply.body.sid === "string" ? reply.body.sid : undefined;
+    if (reply.status === 201 && sid && params.StatusCallback)
+      void sendStatusCallback(params.StatusCallback, sid, params);
+  }
+
+  async function sendStatusCallback(callbackUrl: string, sid: string, sent: Record<string, string>): Promise<void> {
+    const target = api.statusCallbacks;
+    if (!target || !callbackUrl.startsWith(target.publicUrl)) return;
+    const params = {
+      AccountSid: accountSid,
+      MessageSid: sid,
+      MessageStatus: "sent",
+      To: sent.To ?? "",
+      From: sent.From ?? "",
+    };
+    const signature = signTwilioRequest(authToken, callbackUrl, params);
+    const deadline = performance.now() + target.retryForMs;
+    while (!closed) {
+      const res = await fetch(`${target.deliverTo}${callbackUrl.slice(target.publicUrl.length)}`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", "x-twilio-signature": signature },
+        body: new URLSearchParams(params).toString(),
+      }).catch(() => undefined);
+      await res?.arrayBuffer();
+      if (res?.ok) {
+        api.callbacksDelivered++;
+        return;
+      }
+      if (performance.now() > deadline) return;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
   }
 
   server.listen(0, "127.0.0.1");
@@ -118,6 +164,10 @@ function readBody(req: IncomingMessage): Promise<string> {
     req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
     req.on("error", reject);
   });
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function portOf(address: string | { port: number } | null): number {

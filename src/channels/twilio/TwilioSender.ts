@@ -13,7 +13,7 @@ export interface TwilioSenderOptions {
   whatsappFrom: string | undefined;
   /** `TWILIO_API_BASE_URL`: `https://api.twilio.com`, an egress proxy, or a test fake. */
   apiBaseUrl: string;
-  /** `PUBLIC_URL`: delivery statuses come back to `publicUrl/webhooks/twilio/status`. */
+  /** `PUBLIC_URL`: delivery statuses come back to `publicUrl/webhooks/twilio/status?outbox=<item id>`. */
   publicUrl: string;
   /** Per-request timeout; the outbox lock must outlast it. Default 20 s. */
   timeoutMs?: number;
@@ -72,7 +72,11 @@ export class TwilioSender implements ChannelSender {
   }
 
   #params(item: OutboundSend): { ok: true; form: Record<string, string> } | { ok: false; refused: SendResult } {
-    const form: Record<string, string> = { StatusCallback: `${this.#options.publicUrl}/webhooks/twilio/status` };
+    // The outbox id in the callback lets Relais learn that a message went out even if the worker
+    // died before it could record Twilio's answer (then the item is not sent a second time).
+    const form: Record<string, string> = {
+      StatusCallback: `${this.#options.publicUrl}/webhooks/twilio/status?outbox=${encodeURIComponent(item.outboxId)}`,
+    };
     if (item.channel === "whatsapp") {
       const from = this.#options.whatsappFrom;
       if (!from) return refuse("TWILIO_WHATSAPP_FROM is not set", "not_configured");

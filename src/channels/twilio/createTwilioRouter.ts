@@ -18,7 +18,7 @@ export interface TwilioRouterDeps {
   config: TwilioRouterConfig;
   handleInbound: HandleInbound;
   log: Logger;
-  prisma: Pick<PrismaClient, "message" | "$queryRaw">;
+  prisma: Pick<PrismaClient, "message" | "$queryRaw" | "$executeRaw">;
   /** Clock, injectable for tests. */
   now?: () => Date;
 }

@@ -3,18 +3,21 @@ import type { PrismaClient } from "../../generated/prisma/client.js";
 import { AppError } from "../../http/AppError.js";
 import type { Logger } from "../../log/createLogger.js";
 import { applyDeliveryStatus, type DeliveryStatus } from "../../outbox/applyDeliveryStatus.js";
+import { linkProviderMessage } from "../../outbox/linkProviderMessage.js";
 import { describeZodError } from "../describeZodError.js";
-import { type TwilioStatus, twilioStatusSchema } from "./twilioMessageSchema.js";
+import { type TwilioStatus, twilioStatusQuerySchema, twilioStatusSchema } from "./twilioMessageSchema.js";
 import { emptyTwiml, sendTwiml } from "./twiml.js";
 
 export interface TwilioStatusHandlerDeps {
-  prisma: Pick<PrismaClient, "message">;
+  prisma: Pick<PrismaClient, "message" | "$executeRaw">;
   log: Logger;
 }
 
 /**
  * Handles a signed delivery status callback: records the status on the outbound message with that
- * MessageSid, never moving it backwards. An unknown MessageSid is acknowledged and ignored.
+ * MessageSid, never moving it backwards. An unknown MessageSid is acknowledged and ignored. When the
+ * callback URL names the outbox item (`?outbox=`), a message whose sending was never recorded (its
+ * worker died after Twilio accepted it) gets its MessageSid first: it will not be sent again.
  */
 export function handleTwilioStatus(deps: TwilioStatusHandlerDeps): RequestHandler {
   return async (req, res) => {
@@ -23,7 +26,17 @@ export function handleTwilioStatus(deps: TwilioStatusHandlerDeps): RequestHandle
     if (!parsed.success) {
       throw new AppError("bad_request", `invalid Twilio status callback: ${describeZodError(parsed.error)}`);
     }
+    const query = twilioStatusQuerySchema.safeParse(req.query);
+    if (!query.success) {
+      throw new AppError("bad_request", `invalid Twilio status callback URL: ${describeZodError(query.error)}`);
+    }
     const status = toDeliveryStatus(parsed.data.MessageStatus);
+    if (query.data.outbox) {
+      await linkProviderMessage(deps.prisma, {
+        outboxId: query.data.outbox,
+        providerMessageId: parsed.data.MessageSid,
+      });
+    }
     if (status) {
       const outcome = await applyDeliveryStatus(deps.prisma, {
         channels: ["sms", "whatsapp"],

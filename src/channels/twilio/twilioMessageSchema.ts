@@ -45,6 +45,9 @@ export const twilioMessageSchema = z
 /** A parsed inbound message webhook. */
 export type TwilioMessage = z.infer<typeof twilioMessageSchema>;
 
+/** The query string of the status callback URL Relais gives Twilio: the outbox item the message is for. */
+export const twilioStatusQuerySchema = z.object({ outbox: z.uuid().optional() });
+
 /** The status callback parameters Relais reads (`StatusCallback` of an outbound message). */
 export const twilioStatusSchema = z.object({
   MessageSid: sid,
