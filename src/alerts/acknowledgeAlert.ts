@@ -1,22 +1,17 @@
 import type { Tx } from "../db/Tx.js";
 import type { DomainDeps } from "../service/Feature.js";
+import { type AlertActor, actorColumns, actorForRecipients, auditAlertAction } from "./AlertActor.js";
 import type { AlertRow } from "./alertSelect.js";
 import { sendToContact } from "./notify/sendToContact.js";
 import { tellOtherRecipients } from "./notify/tellOtherRecipients.js";
 import { recordAlertMeal } from "./recordAlertMeal.js";
 
-/** The focal point acting on an alert. */
-export interface AlertActor {
-  focalPointId: string;
-  name: string;
-  role: string;
-}
-
 /**
- * Acknowledges an open alert for `actor`: stops its escalation, records the event (AlertEvent and
- * MEAL with the minutes it took), tells the other recipients who took it on, and tells a named
- * reporter who consented that the committee is on it. Returns `not_open` when someone was faster
- * (the update is conditional on the alert still being open).
+ * Acknowledges an open alert for `actor` (a focal point's `OK` or a case handler on the web): stops
+ * its escalation, records the event (AlertEvent naming the actor, audit log, MEAL with the minutes
+ * it took), tells the other recipients who took it on (every recipient when the actor is a user),
+ * and tells a named reporter who consented that the committee is on it. Returns `not_open` when
+ * someone was faster (the update is conditional on the alert still being open).
  */
 export async function acknowledgeAlert(
   tx: Tx,
@@ -33,11 +28,12 @@ export async function acknowledgeAlert(
     data: {
       alertId: alert.id,
       type: "acknowledged",
-      focalPointId: actor.focalPointId,
+      ...actorColumns(actor),
       at: now,
       data: { tier: alert.tier },
     },
   });
+  await auditAlertAction(tx, actor, { action: "alert.acknowledge", ref: alert.ref, data: { tier: alert.tier } });
   await recordAlertMeal(tx, alert, "alert.acknowledged", now, {
     tier: alert.tier,
     role: actor.role,
@@ -45,13 +41,9 @@ export async function acknowledgeAlert(
   });
   await tellOtherRecipients(tx, deps, {
     alertId: alert.id,
-    exceptFocalPointId: actor.focalPointId,
+    exceptFocalPointId: actor.kind === "focal_point" ? actor.focalPointId : null,
     text: (language) =>
-      deps.i18n.t(language, "alert:ack.byOther", {
-        ref: alert.ref,
-        name: actor.name,
-        role: deps.i18n.t(language, `alert:role.${actor.role}`),
-      }),
+      deps.i18n.t(language, "alert:ack.byOther", { ref: alert.ref, ...actorForRecipients(deps.i18n, language, actor) }),
     now,
   });
   await tellReporter(tx, deps, alert, "alert:reporter.acknowledged", now);

@@ -1,5 +1,6 @@
 import { scheduleJob } from "../jobs/scheduleJob.js";
 import type { Feature, FeatureContext } from "../service/Feature.js";
+import { createAlertActionsRouter } from "./api/createAlertActionsRouter.js";
 import { createAlertsRouter } from "./api/createAlertsRouter.js";
 import { createDirectoryRouter } from "./api/createDirectoryRouter.js";
 import { createAlertCommands } from "./commands/createAlertCommands.js";
@@ -11,7 +12,8 @@ import { seedPilotArea } from "./seedPilotArea.js";
 /**
  * Security alerts to local security committees (early warning, Tanganyika): the `alert.create`
  * action of `flows/alert.yaml`, the focal-point commands `OK <ref>` and `FIN <ref> [note]`, the
- * admin API (`/api/alerts`, `/api/committees`, `/api/focal-points`, `/api/routing-rules`), and two
+ * admin API (`/api/alerts`, with the case handlers' `POST /api/alerts/:ref/acknowledge` and
+ * `/close`; `/api/committees`, `/api/focal-points`, `/api/routing-rules`), and two
  * jobs every minute: escalation of unacknowledged alerts and the scrubbing of what anonymous alert
  * conversations leave behind. On a database without any DR Congo location, `start` seeds the pilot
  * area (with the fictional demo committees outside production), so that `npm start` has a demo.
@@ -21,7 +23,7 @@ export const alertsFeature: Feature = {
   actionNames: ["alert.create"],
   actions: (tx, sender, deps) => ({ "alert.create": createAlertAction(tx, sender, deps) }),
   commands: (deps) => [createAlertCommands(deps)],
-  routers: (ctx) => [createAlertsRouter(ctx), createDirectoryRouter(ctx)],
+  routers: (ctx) => [createAlertsRouter(ctx), createAlertActionsRouter(ctx), createDirectoryRouter(ctx)],
   start: async (ctx) => {
     await seedDemoIfEmpty(ctx);
     const escalate = scheduleJob({

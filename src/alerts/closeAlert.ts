@@ -1,16 +1,19 @@
 import type { Tx } from "../db/Tx.js";
 import type { DomainDeps } from "../service/Feature.js";
-import { type AlertActor, minutesBetween, tellReporter } from "./acknowledgeAlert.js";
+import { type AlertActor, actorColumns, actorForRecipients, auditAlertAction } from "./AlertActor.js";
+import { minutesBetween, tellReporter } from "./acknowledgeAlert.js";
 import type { CloseReason } from "./alertCodes.js";
 import type { AlertRow } from "./alertSelect.js";
 import { tellOtherRecipients } from "./notify/tellOtherRecipients.js";
 import { recordAlertMeal } from "./recordAlertMeal.js";
 
 /**
- * Closes an alert (resolved or false alarm, with the focal point's note): stops its escalation,
- * records the event (AlertEvent with the note; MEAL with the reason and timings, never the note),
- * tells the other recipients and a named reporter who consented. Returns `already_closed` when it
- * was (the update is conditional on the alert not being closed).
+ * Closes an alert (resolved or false alarm, with the actor's note) for a focal point's `FIN` or a
+ * case handler on the web: stops its escalation, records the event (AlertEvent naming the actor,
+ * with the note; audit log and MEAL with the reason and timings, never the note), tells the other
+ * recipients (every recipient when the actor is a user) and a named reporter who consented — the
+ * same closing word whoever closed it. Returns `already_closed` when it was (the update is
+ * conditional on the alert not being closed).
  */
 export async function closeAlert(
   tx: Tx,
@@ -25,8 +28,9 @@ export async function closeAlert(
   });
   if (updated.count === 0) return "already_closed";
   await tx.alertEvent.create({
-    data: { alertId: alert.id, type: "closed", focalPointId: actor.focalPointId, note, at: now, data: { reason } },
+    data: { alertId: alert.id, type: "closed", ...actorColumns(actor), note, at: now, data: { reason } },
   });
+  await auditAlertAction(tx, actor, { action: "alert.close", ref: alert.ref, data: { reason } });
   await recordAlertMeal(tx, alert, "alert.closed", now, {
     reason,
     tier: alert.tier,
@@ -36,11 +40,11 @@ export async function closeAlert(
   });
   await tellOtherRecipients(tx, deps, {
     alertId: alert.id,
-    exceptFocalPointId: actor.focalPointId,
+    exceptFocalPointId: actor.kind === "focal_point" ? actor.focalPointId : null,
     text: (language) =>
       deps.i18n.t(language, "alert:close.byOther", {
         ref: alert.ref,
-        name: actor.name,
+        name: actorForRecipients(deps.i18n, language, actor).name,
         reason: deps.i18n.t(language, `alert:close.${reason}`).toLowerCase(),
       }),
     now,

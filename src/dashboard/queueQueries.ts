@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { AuthUser } from "../admin/AuthUser.js";
 import type { Prisma, PrismaClient } from "../generated/prisma/client.js";
+import { listReferrals, openReferralStatuses, referralStatuses } from "../referrals/listReferrals.js";
 
 /** Alert categories whose details (place, description) only staff granted sensitive access read. */
 export const sensitiveAlertCategories: readonly string[] = ["sgbv", "police_misconduct"];
@@ -14,46 +15,65 @@ export const queueQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   /** The `number` of the last item of the previous page. */
   before: z.coerce.number().int().positive().optional(),
+  /** One item by its reference (`A-1042`, `R-2031`), whatever its status: a row refreshed after an action. */
+  ref: z
+    .string()
+    .regex(/^[ar]-\d{1,9}$/i)
+    .transform((s) => s.toUpperCase())
+    .optional(),
 });
 export type QueueQuery = z.infer<typeof queueQuerySchema>;
 
 const alertStatuses = ["open", "acknowledged", "closed"] as const;
-const referralStatuses = [
-  "pending",
-  "accepted",
-  "declined",
-  "expired",
-  "served",
-  "no_show",
-  "refused_by_person",
-  "no_capacity",
-  "unreachable",
-] as const;
 
 function oneOf<T extends string>(values: readonly T[], value: string | undefined): T | undefined {
   return values.find((v) => v === value);
 }
 
-type Db = Pick<PrismaClient, "alert" | "referral" | "focalPoint">;
-
-/** Codes of the focal points who acted in these histories (codes, not names or numbers). */
-async function focalPointCodes(db: Db, ids: (string | null)[]): Promise<Map<string, string>> {
-  const wanted = [...new Set(ids.filter((id): id is string => id !== null))];
-  if (wanted.length === 0) return new Map();
-  const rows = await db.focalPoint.findMany({ where: { id: { in: wanted } }, select: { id: true, code: true } });
-  return new Map(rows.map((r) => [r.id, r.code]));
+/** Who acted in a history entry: a focal point or a user (at most one is set). */
+interface EventActor {
+  focalPointId: string | null;
+  userId: string | null;
 }
 
 /**
- * The alert queue for case handlers, most urgent and newest first, with each alert's history.
+ * Names who acted in these histories: a focal point by its code (not its name or number), a
+ * user by their e-mail. Returns the label of one event's actor, or null (the system acted).
+ */
+async function actorLabels(db: PrismaClient, events: readonly EventActor[]): Promise<(e: EventActor) => string | null> {
+  const unique = (ids: (string | null)[]) => [...new Set(ids.filter((id): id is string => id !== null))];
+  const focalPointIds = unique(events.map((e) => e.focalPointId));
+  const userIds = unique(events.map((e) => e.userId));
+  const [focalPoints, users] = await Promise.all([
+    focalPointIds.length > 0
+      ? db.focalPoint.findMany({ where: { id: { in: focalPointIds } }, select: { id: true, code: true } })
+      : [],
+    userIds.length > 0 ? db.user.findMany({ where: { id: { in: userIds } }, select: { id: true, email: true } }) : [],
+  ]);
+  const codes = new Map(focalPoints.map((r) => [r.id, r.code]));
+  const emails = new Map(users.map((r) => [r.id, r.email]));
+  return (e) =>
+    (e.focalPointId ? codes.get(e.focalPointId) : undefined) ?? (e.userId ? emails.get(e.userId) : undefined) ?? null;
+}
+
+const historySelect = {
+  orderBy: { at: "asc" },
+  select: { type: true, at: true, note: true, focalPointId: true, userId: true },
+} satisfies Prisma.AlertEventFindManyArgs & Prisma.ReferralEventFindManyArgs;
+
+/**
+ * The alert queue for case handlers, newest first, with each alert's history (who acted: a focal
+ * point's code or a user's e-mail).
  * Never the reporter's identity; the details of sensitive categories only with `canSeeSensitive`.
  */
-export async function listAlertQueue(db: Db, user: AuthUser, query: QueueQuery) {
+export async function listAlertQueue(db: PrismaClient, user: AuthUser, query: QueueQuery) {
   const status = oneOf(alertStatuses, query.status);
-  const where: Prisma.AlertWhereInput = {
-    ...(status ? { status } : { status: { in: ["open", "acknowledged"] } }),
-    ...(query.before ? { number: { lt: query.before } } : {}),
-  };
+  const where: Prisma.AlertWhereInput = query.ref
+    ? { ref: query.ref }
+    : {
+        ...(status ? { status } : { status: { in: ["open", "acknowledged"] } }),
+        ...(query.before ? { number: { lt: query.before } } : {}),
+      };
   const rows = await db.alert.findMany({
     where,
     orderBy: { number: "desc" },
@@ -77,12 +97,12 @@ export async function listAlertQueue(db: Db, user: AuthUser, query: QueueQuery) 
       closedAt: true,
       nextEscalationAt: true,
       location: { select: { code: true, name: true } },
-      events: { orderBy: { at: "asc" }, select: { type: true, at: true, note: true, focalPointId: true } },
+      events: historySelect,
     },
   });
-  const codes = await focalPointCodes(
+  const by = await actorLabels(
     db,
-    rows.flatMap((a) => a.events.map((e) => e.focalPointId)),
+    rows.flatMap((a) => a.events),
   );
   return rows.map((a) => {
     const hidden = sensitiveAlertCategories.includes(a.category) && !user.canSeeSensitive && user.role !== "admin";
@@ -95,52 +115,53 @@ export async function listAlertQueue(db: Db, user: AuthUser, query: QueueQuery) 
         type: e.type,
         at: e.at,
         note: hidden ? null : e.note,
-        by: e.focalPointId ? (codes.get(e.focalPointId) ?? null) : null,
+        by: by(e),
       })),
     };
   });
 }
 
 /**
- * The referral queue, highest priority and newest first, with each referral's history. Declared
- * vulnerabilities only with `canSeeSensitive`; never the person's identity.
+ * The referral queue, newest first (its priority shown), with each referral's history: the admin
+ * API's referral list (`listReferrals`) with the queue's columns. Declared vulnerabilities only
+ * with `canSeeSensitive`; never the person's identity.
  */
-export async function listReferralQueue(db: Db, user: AuthUser, query: QueueQuery) {
+export async function listReferralQueue(db: PrismaClient, user: AuthUser, query: QueueQuery) {
   const status = oneOf(referralStatuses, query.status);
-  const rows = await db.referral.findMany({
-    where: {
-      ...(status ? { status } : { status: { in: ["pending", "accepted"] } }),
-      ...(query.before ? { number: { lt: query.before } } : {}),
-    },
-    orderBy: [{ number: "desc" }],
-    take: query.limit,
-    select: {
-      id: true,
-      number: true,
-      ref: true,
-      status: true,
-      channel: true,
-      priority: true,
-      sex: true,
-      ageGroup: true,
-      vulnerabilities: true,
-      createdAt: true,
-      respondBy: true,
-      acceptedAt: true,
-      outcomeAt: true,
-      followUpDueAt: true,
-      satisfaction: true,
-      serviceReceived: true,
-      provider: { select: { code: true, name: true } },
-      service: { select: { code: true, labels: true } },
-      location: { select: { code: true, name: true } },
-      events: { orderBy: { at: "asc" }, select: { type: true, at: true, note: true, focalPointId: true } },
-    },
-  });
-  const sensitive = user.canSeeSensitive || user.role === "admin";
-  const codes = await focalPointCodes(
+  const { items: rows } = await listReferrals(
     db,
-    rows.flatMap((r) => r.events.map((e) => e.focalPointId)),
+    query.ref ? { ref: query.ref } : { status: status ? [status] : openReferralStatuses, numberBelow: query.before },
+    {
+      orderBy: [{ number: "desc" }],
+      take: query.limit,
+      select: {
+        id: true,
+        number: true,
+        ref: true,
+        status: true,
+        channel: true,
+        priority: true,
+        sex: true,
+        ageGroup: true,
+        vulnerabilities: true,
+        createdAt: true,
+        respondBy: true,
+        acceptedAt: true,
+        outcomeAt: true,
+        followUpDueAt: true,
+        satisfaction: true,
+        serviceReceived: true,
+        provider: { select: { code: true, name: true } },
+        service: { select: { code: true, labels: true } },
+        location: { select: { code: true, name: true } },
+        events: historySelect,
+      },
+    },
+  );
+  const sensitive = user.canSeeSensitive || user.role === "admin";
+  const by = await actorLabels(
+    db,
+    rows.flatMap((r) => r.events),
   );
   return rows.map((r) => ({
     ...r,
@@ -149,7 +170,7 @@ export async function listReferralQueue(db: Db, user: AuthUser, query: QueueQuer
       type: e.type,
       at: e.at,
       note: sensitive ? e.note : null,
-      by: e.focalPointId ? (codes.get(e.focalPointId) ?? null) : null,
+      by: by(e),
     })),
   }));
 }

@@ -1,4 +1,6 @@
+import { writeAudit } from "../admin/audit.js";
 import type { Tx } from "../db/Tx.js";
+import type { Prisma, UserRole } from "../generated/prisma/client.js";
 import { recordMealEvents } from "../meal/recordMealEvents.js";
 import { loadReferral, type ReferralWithContext } from "./loadReferral.js";
 import type { ReferralDeps } from "./ReferralDeps.js";
@@ -13,12 +15,14 @@ export type ProviderAnswer =
   | { kind: "decline"; reason?: string | undefined }
   | { kind: "outcome"; outcome: OutcomeStatus; note?: string | undefined };
 
-/** Who answered: a focal point (command or link), or a signed-in user. */
-export interface AnswerActor {
-  via: "command" | "link" | "admin";
-  focalPointId?: string | null;
-  userId?: string | null;
-}
+/**
+ * Who answered: a focal point of the provider by command, whoever holds the provider's signed link,
+ * or a signed-in user (admin or case handler) on the web, e.g. after the provider phoned them.
+ */
+export type AnswerActor =
+  | { via: "command"; focalPointId: string; focalPointCode: string }
+  | { via: "link" }
+  | { via: "web"; userId: string; role: UserRole };
 
 /**
  * The result of an answer. `unchanged`: the same answer again (a double tap, a resent SMS) —
@@ -37,7 +41,8 @@ const isOutcome = (status: string): status is OutcomeStatus => (outcomeStatuses 
  * Applies a provider's answer to a referral the caller has locked (`lockReferral`) in its
  * transaction: accepting schedules the follow-up (when consented) and tells the returnee;
  * declining offers it to the next provider; an outcome closes it (and may be corrected later).
- * Every change writes a `ReferralEvent` and a MEAL event.
+ * Every change writes a `ReferralEvent` naming the actor (focal point or user), an audit entry and
+ * a MEAL event, whoever the actor is.
  */
 export async function answerReferral(
   tx: Tx,
@@ -53,12 +58,16 @@ export async function answerReferral(
         referralId: referral.id,
         type,
         at: now,
-        focalPointId: actor.focalPointId ?? null,
-        userId: actor.userId ?? null,
+        focalPointId: actor.via === "command" ? actor.focalPointId : null,
+        userId: actor.via === "web" ? actor.userId : null,
         note: extra.note ?? null,
         data: { via: actor.via, provider: referral.provider.code, ...extra.data },
       },
     });
+  const audit = (
+    action: "referral.accept" | "referral.decline" | "referral.outcome",
+    data: Prisma.InputJsonObject = {},
+  ) => auditAnswer(tx, actor, { action, ref: referral.ref, data: { provider: referral.provider.code, ...data } });
   switch (answer.kind) {
     case "accept": {
       if (referral.status === "accepted") return { status: "unchanged", referral };
@@ -74,6 +83,7 @@ export async function answerReferral(
         },
       });
       await event("accepted");
+      await audit("referral.accept");
       const accepted = await reload(tx, referral.id);
       await recordMealEvents(tx, [referralMealEvent("referral.accepted", accepted, now, { via: actor.via })]);
       await tellReturnee(
@@ -90,6 +100,7 @@ export async function answerReferral(
       if (referral.status === "declined") return { status: "unchanged", referral };
       if (referral.status !== "pending") return { status: "not_allowed", referral };
       await event("declined", { note: answer.reason, data: { reasonGiven: Boolean(answer.reason) } });
+      await audit("referral.decline");
       await recordMealEvents(tx, [
         referralMealEvent("referral.declined", referral, now, { via: actor.via, reasonGiven: Boolean(answer.reason) }),
       ]);
@@ -101,6 +112,7 @@ export async function answerReferral(
       if (referral.status !== "accepted" && !isOutcome(referral.status)) return { status: "not_allowed", referral };
       await tx.referral.update({ where: { id: referral.id }, data: { status: answer.outcome, outcomeAt: now } });
       await event("outcome", { note: answer.note, data: { outcome: answer.outcome, previous: referral.status } });
+      await audit("referral.outcome", { outcome: answer.outcome, previous: referral.status });
       const closed = await reload(tx, referral.id);
       await recordMealEvents(tx, [
         referralMealEvent("referral.outcome", closed, now, { via: actor.via, outcome: answer.outcome }),
@@ -117,6 +129,26 @@ export async function answerReferral(
 export async function lockReferral(tx: Tx, number: number): Promise<ReferralWithContext | null> {
   await tx.$queryRaw`SELECT id FROM "Referral" WHERE number = ${number} FOR UPDATE`;
   return loadReferral(tx, { number });
+}
+
+/** The audit entry of an answer: the user, or the focal point's code, or the link; never the returnee or a note. */
+async function auditAnswer(
+  tx: Tx,
+  actor: AnswerActor,
+  entry: { action: string; ref: string; data: Prisma.InputJsonObject },
+): Promise<void> {
+  const by: Prisma.InputJsonObject =
+    actor.via === "command"
+      ? { via: "command", focalPoint: actor.focalPointCode }
+      : actor.via === "web"
+        ? { via: "web", role: actor.role }
+        : { via: "link" };
+  await writeAudit(tx, {
+    userId: actor.via === "web" ? actor.userId : null,
+    action: entry.action,
+    target: entry.ref,
+    data: { ...by, ...entry.data },
+  });
 }
 
 async function reload(tx: Tx, id: string): Promise<ReferralWithContext> {

@@ -24,7 +24,7 @@ export function createReferralCommand(deps: ReferralDeps): CommandHandler {
     if (command.ref.prefix !== null && command.ref.prefix !== "R") return null;
     const focalPoints = await tx.focalPoint.findMany({
       where: { contactId: sender.contactId, active: true, providerId: { not: null } },
-      select: { id: true, providerId: true, language: true },
+      select: { id: true, code: true, providerId: true, language: true },
     });
     const [anyFocalPoint] = focalPoints;
     if (!anyFocalPoint) return null;
@@ -62,7 +62,7 @@ export function createReferralCommand(deps: ReferralDeps): CommandHandler {
       deps,
       referral,
       answer,
-      { via: "command", focalPointId: focalPoint.id },
+      { via: "command", focalPointId: focalPoint.id, focalPointCode: focalPoint.code },
       message.receivedAt,
     );
     return reply(t(replyKey(result, answer), { status: t(`status.${result.referral.status}`) }));

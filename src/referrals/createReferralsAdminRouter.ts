@@ -3,26 +3,11 @@ import { z } from "zod";
 import type { Prisma } from "../generated/prisma/client.js";
 import { AppError } from "../http/AppError.js";
 import type { FeatureContext } from "../service/Feature.js";
-
-const referralStatuses = [
-  "pending",
-  "accepted",
-  "declined",
-  "expired",
-  "served",
-  "no_show",
-  "refused_by_person",
-  "no_capacity",
-  "unreachable",
-] as const;
+import { listReferrals, referralStatusListSchema } from "./listReferrals.js";
 
 const listQuerySchema = z.object({
   /** One status or several, comma-separated. */
-  status: z
-    .string()
-    .transform((s) => s.split(","))
-    .pipe(z.array(z.enum(referralStatuses)))
-    .optional(),
+  status: referralStatusListSchema.optional(),
   service: z.string().optional(),
   provider: z.string().optional(),
   /** A location code: referrals there and anywhere below it (a region includes its prefectures). */
@@ -61,37 +46,23 @@ const referralListSelect = {
  * returnee's phone never appears here: it is shared with the provider only, with consent.
  * - `GET /api/referrals?status=pending,accepted&service=&provider=&location=&from=&to=&priority=&page=&pageSize=`
  *   → `{ items, total, page, pageSize }`, priority cases first, newest first.
- * - `GET /api/referrals/:ref` → the referral with its history (`events`), oldest first.
+ * - `GET /api/referrals/:ref` → the referral with its history (`events`, oldest first, each naming
+ *   the focal point's code or the user's e-mail who acted).
  */
 export function createReferralsAdminRouter(ctx: FeatureContext): Router {
   const router = Router();
   const read = ctx.auth.requireRole("admin", "case_handler");
 
   router.get("/api/referrals", read, async (req, res) => {
-    const q = listQuerySchema.parse(req.query);
-    const where: Prisma.ReferralWhereInput = {};
-    if (q.status) where.status = { in: q.status };
-    if (q.service) where.service = { code: q.service };
-    if (q.provider) where.provider = { code: q.provider };
-    if (q.priority !== undefined) where.priority = q.priority;
-    if (q.from || q.to) where.createdAt = { ...(q.from ? { gte: q.from } : {}), ...(q.to ? { lt: q.to } : {}) };
-    if (q.location) {
-      const location = await ctx.prisma.location.findUnique({ where: { code: q.location }, select: { path: true } });
-      if (!location) throw new AppError("bad_request", `unknown location ${q.location}`);
-      where.location = { OR: [{ path: location.path }, { path: { startsWith: `${location.path}/` } }] };
-    }
-    const [items, total] = await Promise.all([
-      ctx.prisma.referral.findMany({
-        where,
-        select: referralListSelect,
-        orderBy: [{ priority: "desc" }, { createdAt: "desc" }],
-        skip: (q.page - 1) * q.pageSize,
-        take: q.pageSize,
-      }),
-      ctx.prisma.referral.count({ where }),
-    ]);
+    const { page, pageSize, ...filter } = listQuerySchema.parse(req.query);
+    const { items, total } = await listReferrals(ctx.prisma, filter, {
+      select: referralListSelect,
+      orderBy: [{ priority: "desc" }, { createdAt: "desc" }],
+      skip: (page - 1) * pageSize,
+      take: pageSize,
+    });
     res.setHeader("Cache-Control", "no-store");
-    res.json({ items, total, page: q.page, pageSize: q.pageSize });
+    res.json({ items, total, page, pageSize });
   });
 
   router.get("/api/referrals/:ref", read, async (req, res) => {
@@ -116,6 +87,12 @@ export function createReferralsAdminRouter(ctx: FeatureContext): Router {
         await ctx.prisma.focalPoint.findMany({ where: { id: { in: focalPointIds } }, select: { id: true, code: true } })
       ).map((fp) => [fp.id, fp.code]),
     );
+    const userIds = [...new Set(referral.events.flatMap((e) => (e.userId ? [e.userId] : [])))];
+    const users = new Map(
+      (await ctx.prisma.user.findMany({ where: { id: { in: userIds } }, select: { id: true, email: true } })).map(
+        (u) => [u.id, u.email],
+      ),
+    );
     const tried = await ctx.prisma.provider.findMany({
       where: { id: { in: referral.triedProviderIds } },
       select: { code: true },
@@ -128,6 +105,7 @@ export function createReferralsAdminRouter(ctx: FeatureContext): Router {
       events: events.map(({ focalPointId, ...e }) => ({
         ...e,
         focalPoint: focalPointId ? (focalPoints.get(focalPointId) ?? null) : null,
+        user: e.userId ? (users.get(e.userId) ?? null) : null,
       })),
     });
   });

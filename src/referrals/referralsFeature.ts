@@ -5,6 +5,7 @@ import type { Feature } from "../service/Feature.js";
 import { createFollowUpActions, followUpActionNames } from "./createFollowUpActions.js";
 import { createOrientationActions, orientationActionNames } from "./createOrientationActions.js";
 import { createProviderPageRouter } from "./createProviderPageRouter.js";
+import { createReferralActionsRouter } from "./createReferralActionsRouter.js";
 import { createReferralCommand } from "./createReferralCommand.js";
 import { createReferralsAdminRouter } from "./createReferralsAdminRouter.js";
 import { reofferUnanswered } from "./reofferUnanswered.js";
@@ -18,7 +19,8 @@ export const followUpSchedule = "*/15 8-18 * * *";
 /**
  * Orientation and referral of returnees (national referral mechanism): the orientation and
  * follow-up flows' actions, the focal-point commands `ACCEPTE`/`REFUSE`/`FIN R-…`, the provider's
- * signed page `/r/:token`, the admin API (`/api/providers`, `/api/referrals`) and two jobs
+ * signed page `/r/:token`, the admin API (`/api/providers`, `/api/referrals`, and the case handlers'
+ * `POST /api/referrals/:ref/accept|decline|outcome`) and two jobs
  * (re-offer unanswered referrals, follow-ups). At start, an empty directory gets the Guinea and
  * Cameroon locations, the service taxonomy and the fictional demo providers.
  */
@@ -30,7 +32,12 @@ export const referralsFeature: Feature = {
     ...createFollowUpActions(tx, sender),
   }),
   commands: (deps) => [createReferralCommand(deps)],
-  routers: (ctx) => [createProviderPageRouter(ctx), createProvidersRouter(ctx), createReferralsAdminRouter(ctx)],
+  routers: (ctx) => [
+    createProviderPageRouter(ctx),
+    createProvidersRouter(ctx),
+    createReferralsAdminRouter(ctx),
+    createReferralActionsRouter(ctx),
+  ],
   async start(ctx) {
     const seeded = await ctx.prisma.location.count({ where: { country: { in: [...directoryCountries] } } });
     if (seeded === 0) {

@@ -6,7 +6,8 @@ import { type AlertQuery, alertQuerySchema, alertRefParam } from "./alertQuerySc
 
 /**
  * `GET /api/alerts` (filters: see {@link alertQuerySchema}; newest first, paginated) and
- * `GET /api/alerts/:ref` (one alert with its recipients, history and linked reports), for admins
+ * `GET /api/alerts/:ref` (one alert with its recipients, history — each event naming the focal
+ * point's code or the user's e-mail who acted — and linked reports), for admins
  * and case handlers. A named reporter's addresses are shown only when the reporter consented to be
  * contacted back; an anonymous alert has none to show.
  */
@@ -89,6 +90,13 @@ export function createAlertsRouter(ctx: Pick<FeatureContext, "prisma" | "auth">)
         await prisma.focalPoint.findMany({ where: { id: { in: focalPointIds } }, select: { id: true, code: true } })
       ).map((f) => [f.id, f.code]),
     );
+    const userIds = [...new Set(alert.events.flatMap((e) => (e.userId ? [e.userId] : [])))];
+    const users = new Map(
+      (await prisma.user.findMany({ where: { id: { in: userIds } }, select: { id: true, email: true } })).map((u) => [
+        u.id,
+        u.email,
+      ]),
+    );
     const { reporter, reporterContactId: _hidden, recipients, events, ...rest } = alert;
     res.json({
       ...rest,
@@ -107,6 +115,7 @@ export function createAlertsRouter(ctx: Pick<FeatureContext, "prisma" | "auth">)
       events: events.map(({ focalPointId, ...e }) => ({
         ...e,
         focalPoint: focalPointId ? (codes.get(focalPointId) ?? null) : null,
+        user: e.userId ? (users.get(e.userId) ?? null) : null,
       })),
     });
   });

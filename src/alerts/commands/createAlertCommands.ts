@@ -4,10 +4,12 @@ import { type FocalCommand, parseCommand } from "../../engine/keywords.js";
 import { enqueueOutbound } from "../../outbox/enqueueOutbound.js";
 import type { OutboundBody } from "../../outbox/OutboundBody.js";
 import type { DomainDeps } from "../../service/Feature.js";
-import { type AlertActor, acknowledgeAlert } from "../acknowledgeAlert.js";
+import type { FocalPointActor } from "../AlertActor.js";
+import { acknowledgeAlert } from "../acknowledgeAlert.js";
 import { CLOSE_REASONS, type CloseReason } from "../alertCodes.js";
-import { type AlertRow, alertSelect } from "../alertSelect.js";
+import type { AlertRow } from "../alertSelect.js";
 import { closeAlert } from "../closeAlert.js";
+import { lockAlert } from "../lockAlert.js";
 import { parseCloseReason } from "./parseCloseReason.js";
 
 /** How long a "FIN A-1042" without a reason waits for the focal point's "1" or "2". */
@@ -15,6 +17,7 @@ export const closeReasonWindowMs = 30 * 60_000;
 
 interface SenderFocalPoint {
   id: string;
+  code: string;
   name: string;
   role: string;
   language: string;
@@ -61,7 +64,7 @@ async function runCommand(
   const reply = (key: string, vars: Record<string, string> = {}, extra: Partial<OutboundBody> = {}) =>
     replyTo(tx, deps, sender, { text: deps.i18n.t(language, key, { ref, ...vars }), ...extra }, now);
 
-  const alert = await lockAlert(tx, ref);
+  const alert = await lockAlert(tx, { ref });
   if (!alert) return reply("alert:refuse.unknown");
   const actor = await recipientActor(tx, alert.id, focalPoints);
   if (!actor) {
@@ -120,11 +123,11 @@ async function answerCloseQuestion(
     select: { id: true },
   });
   if (conversation) return null;
-  const alert = await lockAlert(tx, null, request.alertId);
+  const alert = await lockAlert(tx, { id: request.alertId });
   if (!alert || alert.status === "closed") return null;
   const focalPoint = focalPoints.find((f) => f.id === request.focalPointId);
   if (!focalPoint) return null;
-  const actor: AlertActor = { focalPointId: focalPoint.id, name: focalPoint.name, role: focalPoint.role };
+  const actor = focalPointActor(focalPoint);
   const language = deps.i18n.resolveLanguage(focalPoint.language);
   return finishClose(tx, deps, sender, { alert, actor, reason, note: request.note, language, now });
 }
@@ -133,7 +136,14 @@ async function finishClose(
   tx: Tx,
   deps: DomainDeps,
   sender: Sender,
-  input: { alert: AlertRow; actor: AlertActor; reason: CloseReason; note: string | null; language: string; now: Date },
+  input: {
+    alert: AlertRow;
+    actor: FocalPointActor;
+    reason: CloseReason;
+    note: string | null;
+    language: string;
+    now: Date;
+  },
 ): Promise<{ handled: true }> {
   const { alert, language, now } = input;
   const outcome = await closeAlert(tx, deps, input);
@@ -151,21 +161,9 @@ async function finishClose(
 async function focalPointsOf(tx: Tx, contactId: string): Promise<SenderFocalPoint[]> {
   return tx.focalPoint.findMany({
     where: { contactId, active: true, committeeId: { not: null } },
-    select: { id: true, name: true, role: true, language: true },
+    select: { id: true, code: true, name: true, role: true, language: true },
     orderBy: { createdAt: "asc" },
   });
-}
-
-/** Reads an alert by reference or id after locking its row, so that commands and escalation take turns. */
-async function lockAlert(tx: Tx, ref: string | null, id?: string): Promise<AlertRow | null> {
-  const rows =
-    ref !== null
-      ? await tx.$queryRaw<{ id: string }[]>`SELECT id::text AS id FROM "Alert" WHERE ref = ${ref} FOR UPDATE`
-      : await tx.$queryRaw<
-          { id: string }[]
-        >`SELECT id::text AS id FROM "Alert" WHERE id = ${id ?? ""}::uuid FOR UPDATE`;
-  const found = rows[0];
-  return found ? tx.alert.findUnique({ where: { id: found.id }, select: alertSelect }) : null;
 }
 
 /** The sender's focal point that the alert was routed to, if any. */
@@ -173,7 +171,7 @@ async function recipientActor(
   tx: Tx,
   alertId: string,
   focalPoints: readonly SenderFocalPoint[],
-): Promise<AlertActor | null> {
+): Promise<FocalPointActor | null> {
   if (focalPoints.length === 0) return null;
   const recipient = await tx.alertRecipient.findFirst({
     where: { alertId, focalPointId: { in: focalPoints.map((f) => f.id) } },
@@ -181,7 +179,12 @@ async function recipientActor(
     select: { focalPointId: true },
   });
   const focalPoint = recipient ? focalPoints.find((f) => f.id === recipient.focalPointId) : undefined;
-  return focalPoint ? { focalPointId: focalPoint.id, name: focalPoint.name, role: focalPoint.role } : null;
+  return focalPoint ? focalPointActor(focalPoint) : null;
+}
+
+function focalPointActor(focalPoint: SenderFocalPoint): FocalPointActor {
+  const { id, code, name, role } = focalPoint;
+  return { kind: "focal_point", focalPointId: id, code, name, role };
 }
 
 async function replyTo(

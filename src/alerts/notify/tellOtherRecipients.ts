@@ -4,16 +4,20 @@ import type { DomainDeps } from "../../service/Feature.js";
 import { pickAddress } from "../routing/findRecipients.js";
 
 /**
- * Tells every recipient of an alert but `exceptFocalPointId` what happened (acknowledged or closed,
- * by whom), each on its notification channel and in its language. Opted-out contacts are skipped.
+ * Tells every recipient of an alert but `exceptFocalPointId` (the focal point who acted; null when a
+ * web user acted, so that every recipient hears) what happened (acknowledged or closed, by whom),
+ * each on its notification channel and in its language. Opted-out contacts are skipped.
  */
 export async function tellOtherRecipients(
   tx: Tx,
   deps: Pick<DomainDeps, "config" | "i18n">,
-  input: { alertId: string; exceptFocalPointId: string; text: (language: string) => string; now: Date },
+  input: { alertId: string; exceptFocalPointId: string | null; text: (language: string) => string; now: Date },
 ): Promise<number> {
   const others = await tx.alertRecipient.findMany({
-    where: { alertId: input.alertId, NOT: { focalPointId: input.exceptFocalPointId } },
+    where: {
+      alertId: input.alertId,
+      ...(input.exceptFocalPointId !== null ? { NOT: { focalPointId: input.exceptFocalPointId } } : {}),
+    },
     select: {
       focalPoint: {
         select: {

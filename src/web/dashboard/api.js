@@ -11,8 +11,12 @@ async function handle(response) {
     throw new Error("signed out");
   }
   const body = response.headers.get("content-type")?.includes("json") ? await response.json() : await response.text();
-  if (!response.ok)
-    throw new Error(typeof body === "object" && body?.message ? body.message : `HTTP ${response.status}`);
+  if (!response.ok) {
+    const error = new Error(typeof body === "object" && body?.message ? body.message : `HTTP ${response.status}`);
+    // Callers tell a refused change (409: the state moved on) from other failures.
+    error.status = response.status;
+    throw error;
+  }
   return body;
 }
 

@@ -13,6 +13,9 @@ const tabsByRole = {
   case_handler: ["queues", "flows"],
 };
 
+/** Roles that act on alerts and referrals from the queues (the API checks the same). */
+const queueActors = ["admin", "case_handler"];
+
 const $ = (id) => document.getElementById(id);
 let me = null;
 let meta = null;
@@ -104,8 +107,8 @@ async function loadTab(name) {
     if (name === "exports") updateExportLinks();
     if (name === "queues") {
       await Promise.all([
-        loadAlertQueue($("alert-queue"), $("alert-status").value),
-        loadReferralQueue($("referral-queue"), $("referral-status").value),
+        loadAlertQueue($("alert-queue"), $("alert-status").value, queueOptions()),
+        loadReferralQueue($("referral-queue"), $("referral-status").value, queueOptions()),
         loadFeedback($("feedback-queue")),
       ]);
     }
@@ -119,6 +122,10 @@ async function loadTab(name) {
       target.prepend(el("p", { className: "notice error" }, t("common.error", { message: error.message })));
     }
   }
+}
+
+function queueOptions() {
+  return { canAct: queueActors.includes(me?.role) };
 }
 
 function flowFromHash() {
@@ -179,9 +186,11 @@ async function main() {
     });
     $("export-purpose").addEventListener("change", updateExportLinks);
   }
-  $("alert-status").addEventListener("change", () => loadAlertQueue($("alert-queue"), $("alert-status").value));
+  $("alert-status").addEventListener("change", () =>
+    loadAlertQueue($("alert-queue"), $("alert-status").value, queueOptions()),
+  );
   $("referral-status").addEventListener("change", () =>
-    loadReferralQueue($("referral-queue"), $("referral-status").value),
+    loadReferralQueue($("referral-queue"), $("referral-status").value, queueOptions()),
   );
   if (names.includes("users")) bindUserForm($("user-form"), $("user-message"), () => loadUsers($("users"), me));
 
