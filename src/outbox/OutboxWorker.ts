@@ -9,7 +9,7 @@ import type { ChannelSender, OutboundBody, OutboundSend, SendResult } from "./Ou
 import { outboundBodySchema } from "./outboundBodySchema.js";
 import { RateLimiter } from "./RateLimiter.js";
 import { type OutboxRates, rateBucketsFor } from "./rateBuckets.js";
-import { recordSendOutcome, type SendOutcome } from "./recordSendOutcome.js";
+import { deferOutboxItems, recordSendOutcome, type SendOutcome } from "./recordSendOutcome.js";
 import { type BackoffOptions, defaultBackoff, retryDelayMs } from "./retryDelayMs.js";
 
 export interface OutboxWorkerOptions {
@@ -92,14 +92,18 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     });
     if (items.length === 0) return 0;
     // Slots are reserved in claim order, synchronously, before any send starts: items on one
-    // key get evenly spaced slots; those too far away go back to pending, spaced the same way.
-    const deferredCost = new Map<string, number>();
-    const plans = items.map((item) => plan(item, deferredCost));
-    await Promise.all(plans.map((p) => p()));
+    // key get evenly spaced slots; those too far away go back to pending, lined up behind the
+    // items deferred before them, all in one statement.
+    const deferred: { item: ClaimedOutboxItem; nextAttemptAt: Date }[] = [];
+    const plans = items.map((item) => plan(item, deferred));
+    await Promise.all([...plans.map((p) => p()), deferItems(deferred)]);
     return items.length;
   }
 
-  function plan(item: ClaimedOutboxItem, deferredCost: Map<string, number>): () => Promise<void> {
+  function plan(
+    item: ClaimedOutboxItem,
+    deferred: { item: ClaimedOutboxItem; nextAttemptAt: Date }[],
+  ): () => Promise<void> {
     if (item.providerMessageId !== null) {
       // Taken back from a worker that died after the provider accepted it: sent already.
       const providerMessageId = item.providerMessageId;
@@ -117,13 +121,9 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     const buckets = rateBucketsFor({ channel: item.channel, sender: item.sender, body }, options.rates);
     const slot = limiter.reserve(buckets, performance.now(), horizonMs);
     if (!slot.reserved) {
-      let later = slot.waitMs;
-      for (const bucket of buckets) {
-        const queued = deferredCost.get(bucket.key) ?? 0;
-        later = Math.max(later, slot.waitMs + (queued * 1000) / bucket.perSecond);
-        deferredCost.set(bucket.key, queued + bucket.cost);
-      }
-      return () => finish(item, { kind: "deferred", nextAttemptAt: new Date(now().getTime() + later) });
+      const later = limiter.defer(buckets, performance.now());
+      deferred.push({ item, nextAttemptAt: new Date(now().getTime() + later) });
+      return async () => {};
     }
     return async () => {
       // Wait for the reserved slot, then until the key is free by actual starts too (a late timer
@@ -183,6 +183,17 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
         const delay = result.retryAfterMs ?? retryDelayMs(item.attempts, backoff, random);
         return { kind: "retry", error: result.error, nextAttemptAt: new Date(now().getTime() + delay) };
       }
+    }
+  }
+
+  async function deferItems(list: { item: ClaimedOutboxItem; nextAttemptAt: Date }[]): Promise<void> {
+    if (list.length === 0) return;
+    try {
+      const deferredCount = await deferOutboxItems(options.prisma, options.workerId, list);
+      options.log.debug({ deferred: deferredCount }, "outbox items wait for a rate-limit slot");
+    } catch (error) {
+      // Left in `sending`: reclaimed when their lock expires.
+      options.log.error({ err: error }, "outbox: could not defer items");
     }
   }
 

@@ -32,6 +32,8 @@ export class RateLimiter {
   readonly #planned = new Map<string, number>();
   /** Key → when the key is free again, by the sends that actually started (a late timer shifts it). */
   readonly #started = new Map<string, number>();
+  /** Key → the end of the queue of items sent back to wait (beyond the horizon), in slot order. */
+  readonly #deferred = new Map<string, number>();
 
   /** How long an item must wait before it may go, by the slots already handed out. */
   waitMs(buckets: readonly RateBucket[], nowMs: number): number {
@@ -51,6 +53,18 @@ export class RateLimiter {
     if (waitMs > horizonMs) return { reserved: false, waitMs };
     advance(this.#planned, buckets, nowMs + waitMs);
     return { reserved: true, waitMs };
+  }
+
+  /**
+   * For an item that may not go within the horizon: when to come back, behind the items deferred
+   * before it, and that time is taken. Items deferred by successive batches thereby line up at the
+   * rate instead of all coming back together and being deferred again and again (a backlog of
+   * thousands at 1 SMS/s would otherwise be rewritten over and over).
+   */
+  defer(buckets: readonly RateBucket[], nowMs: number): number {
+    const waitMs = Math.max(waitIn(this.#planned, buckets, nowMs), waitIn(this.#deferred, buckets, nowMs));
+    advance(this.#deferred, buckets, nowMs + waitMs);
+    return waitMs;
   }
 
   /**

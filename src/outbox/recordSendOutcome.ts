@@ -1,5 +1,6 @@
 import { z } from "zod";
-import type { Prisma, PrismaClient } from "../generated/prisma/client.js";
+import { utc } from "../db/sqlValues.js";
+import { Prisma, type PrismaClient } from "../generated/prisma/client.js";
 import type { ClaimedOutboxItem } from "./claimOutboxItems.js";
 
 /** What happens to a claimed item after one attempt. */
@@ -31,11 +32,7 @@ export async function recordSendOutcome(
   const release = { lockedUntil: null, lockedBy: null };
   if (outcome.kind === "sent") return recordSent(prisma, item, workerId, outcome.providerMessageId, now);
   if (outcome.kind === "deferred") {
-    const { count } = await prisma.outboxItem.updateMany({
-      where: held,
-      data: { ...release, status: "pending", nextAttemptAt: outcome.nextAttemptAt, attempts: { decrement: 1 } },
-    });
-    return count > 0;
+    return (await deferOutboxItems(prisma, workerId, [{ item, nextAttemptAt: outcome.nextAttemptAt }])) > 0;
   }
   return prisma.$transaction(async (tx) => {
     switch (outcome.kind) {
@@ -105,4 +102,23 @@ async function recordSent(
     WHERE m."id" = item."messageId"
     RETURNING m."id"::text AS "id"`;
   return recordedSchema.parse(rows).length > 0;
+}
+
+/**
+ * Sends claimed items back to `pending` until their rate-limit slot (not an attempt: the count is
+ * given back), in one statement, for the items this worker still holds. Returns how many it moved.
+ */
+export async function deferOutboxItems(
+  prisma: Pick<PrismaClient, "$executeRaw">,
+  workerId: string,
+  items: readonly { item: ClaimedOutboxItem; nextAttemptAt: Date }[],
+): Promise<number> {
+  if (items.length === 0) return 0;
+  const rows = items.map(({ item, nextAttemptAt }) => Prisma.sql`(${item.id}::uuid, ${utc(nextAttemptAt)})`);
+  return prisma.$executeRaw`
+    UPDATE "OutboxItem" AS o
+    SET "status" = 'pending', "lockedUntil" = NULL, "lockedBy" = NULL, "attempts" = o."attempts" - 1,
+        "nextAttemptAt" = d."at"
+    FROM (VALUES ${Prisma.join(rows, ", ")}) AS d ("id", "at")
+    WHERE o."id" = d."id" AND o."status" = 'sending' AND o."lockedBy" = ${workerId}`;
 }
