@@ -1,11 +1,20 @@
 /**
- * A PostgreSQL database holding `BENCH_EVENTS` (default 1,000,000) MEAL events over twelve months,
- * plus messages, for the MEAL benchmarks. Built once with `generate_series` (a few seconds) and kept
- * (`relais_bench_meal_<events>`) so the dashboard and export benchmarks can run again quickly.
- * `BENCH_FRESH=1` rebuilds it.
+ * A PostgreSQL database holding `BENCH_EVENTS` (default 1,000,000) MEAL events over one past year
+ * (`BENCH_YEAR`, default last year), plus today's share of events up to now (the open day a live
+ * service has), plus messages, for the MEAL benchmarks. Built once with `generate_series` (a few
+ * seconds) and kept (`relais_bench_meal_<events>_<year>`) so the dashboard and export benchmarks can
+ * run again quickly. `BENCH_FRESH=1` rebuilds it.
+ *
+ * The daily summary is then brought up to date the way production does it, by the roll-up job
+ * (`rollUpMealDays`): the history is written first with the summary triggers off, as when the
+ * summary migration reaches a deployment that already has a year of events, and the job sums it.
+ * `BENCH_SUMMARY=0` neither rolls up nor reads the summary: every indicator from the raw rows (the "before").
  */
 import pg from "pg";
 import { type Database, openDatabase } from "../src/db/openDatabase.js";
+import { loadLogframe } from "../src/meal/loadLogframe.js";
+import { type RollUpResult, rollUpMealDays } from "../src/meal/rollUpMealDays.js";
+import { logframeDataKeys } from "../src/meal/summaryDataKeys.js";
 
 export const adminUrl = process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/test";
 export const eventCount = Number(process.env.BENCH_EVENTS ?? 1_000_000);
@@ -16,14 +25,44 @@ function urlFor(name: string): string {
   return u.toString();
 }
 
-/** The 2026 year the events cover (one month per twelfth of the rows). */
-export const benchYear = 2026;
+/** The past year the events cover (one month per twelfth of the rows). */
+export const benchYear = Number(process.env.BENCH_YEAR ?? new Date().getUTCFullYear() - 1);
 
-const fill = (events: number) => `
+/** Whether the summary is rolled up (default) or left empty. */
+export const useSummary = process.env.BENCH_SUMMARY !== "0";
+
+/** Rows `first..last` of the series, spread evenly from `start` over `span` (SQL expressions). */
+interface Slice {
+  first: number;
+  last: number;
+  start: string;
+  span: string;
+}
+
+const yearSlice = (count: number): Slice => ({
+  first: 1,
+  last: count,
+  start: `TIMESTAMP '${benchYear}-01-01'`,
+  span: `TIMESTAMP '${benchYear + 1}-01-01' - TIMESTAMP '${benchYear}-01-01'`,
+});
+/** Today's share of a year's rows, from midnight (UTC) to now: the open day of a live service. */
+const todaySlice = (count: number): Slice => {
+  const today = "date_trunc('day', now() AT TIME ZONE 'UTC')";
+  return {
+    first: count + 1,
+    last: count + Math.round(count / 365),
+    start: today,
+    span: `(now() AT TIME ZONE 'UTC') - ${today}`,
+  };
+};
+const instant = (slice: Slice) =>
+  `${slice.start} + ((g - ${slice.first})::float8 / ${slice.last - slice.first + 1}) * (${slice.span})`;
+
+const fill = (slice: Slice) => `
 INSERT INTO "MealEvent" ("type", "at", "subject", "channel", "location", "sex", "ageGroup", "category", "service", "urgency", "flowId", "data")
 SELECT
   t.type,
-  TIMESTAMP '${benchYear}-01-01' + (g::float8 / ${events}) * INTERVAL '365 days',
+  ${instant(slice)},
   CASE WHEN t.type = 'alert.created' AND g % 3 = 0 THEN NULL ELSE 'p' || lpad(to_hex(g % 150000), 12, '0') END,
   (ARRAY['sms','whatsapp','telegram','web'])[1 + (g * 7) % 4]::"Channel",
   (ARRAY['CD-TA-KAL-TUMBWE','CD-TA-KON-BAYAZI','CD-TA-NYU-NORD_LUKUGA','CD-TA-NYU-SUD_LUKUGA','CD-TA-VKAL-LUKUGA','CD-TA-VKAL-LAC','GN-R-CONAKRY','CM-LT-WOURI'])[1 + (g * 13) % 8],
@@ -44,7 +83,7 @@ SELECT
     WHEN 'consent.granted' THEN jsonb_build_object('purpose', 'referral_share')
     WHEN 'consent.refused' THEN jsonb_build_object('purpose', 'referral_share')
   END
-FROM generate_series(1, ${events}) AS g
+FROM generate_series(${slice.first}, ${slice.last}) AS g
 CROSS JOIN LATERAL (
   SELECT CASE
     WHEN g % 100 < 30 THEN 'conversation.started'
@@ -64,16 +103,18 @@ CROSS JOIN LATERAL (
     ELSE 'contact.opted_out' END AS type
 ) t`;
 
-const fillMessages = (messages: number) => `
+const fillMessages = (slice: Slice) => `
 INSERT INTO "Message" ("id", "direction", "channel", "text", "status", "createdAt", "updatedAt")
 SELECT gen_random_uuid(), (ARRAY['inbound','outbound'])[1 + g % 2]::"Direction",
   (ARRAY['sms','whatsapp','telegram','web'])[1 + (g * 7) % 4]::"Channel", NULL, 'delivered'::"MessageStatus",
-  TIMESTAMP '${benchYear}-01-01' + (g::float8 / ${messages}) * INTERVAL '365 days', now()
-FROM generate_series(1, ${messages}) AS g`;
+  ${instant(slice)}, now()
+FROM generate_series(${slice.first}, ${slice.last}) AS g`;
 
-/** Opens (building when missing) the benchmark database. */
-export async function openBenchDatabase(): Promise<Database & { url: string; built: boolean }> {
-  const name = `relais_bench_meal_${eventCount}`;
+/** Opens (building when missing) the benchmark database, its daily summary brought up to date. */
+export async function openBenchDatabase(): Promise<
+  Database & { url: string; built: boolean; rollUp: RollUpResult | null }
+> {
+  const name = `relais_bench_meal_${eventCount}_${benchYear}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   const exists = (await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [name])).rowCount === 1;
@@ -83,27 +124,43 @@ export async function openBenchDatabase(): Promise<Database & { url: string; bui
   await admin.end();
   const url = urlFor(name);
   const db = await openDatabase({ url, dataDir: "unused", poolSize: 10 });
-  if (build) {
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    const started = performance.now();
-    await client.query(fill(eventCount));
-    await client.query(fillMessages(Math.round(eventCount / 2)));
-    await client.query(`VACUUM ANALYZE "MealEvent"`);
-    await client.query(`VACUUM ANALYZE "Message"`);
-    console.log(
-      `built ${name}: ${eventCount} events + ${Math.round(eventCount / 2)} messages in ${((performance.now() - started) / 1000).toFixed(1)} s`,
-    );
-    await client.end();
-  } else {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    if (build) {
+      const started = performance.now();
+      const messages = Math.round(eventCount / 2);
+      // History written before the summary existed: no trigger marks its (past) days dirty.
+      await client.query("SET session_replication_role = replica");
+      await client.query(fill(yearSlice(eventCount)));
+      await client.query(fill(todaySlice(eventCount)));
+      await client.query(fillMessages(yearSlice(messages)));
+      await client.query(fillMessages(todaySlice(messages)));
+      await client.query("SET session_replication_role = origin");
+      console.log(
+        `built ${name}: ${eventCount} events + ${messages} messages in ${benchYear}, and today's share, in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+      );
+    }
     // New indexes from migrations apply to an existing database too; refresh statistics.
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
     await client.query(`VACUUM ANALYZE "MealEvent"`);
     await client.query(`VACUUM ANALYZE "Message"`);
+    let rollUp: RollUpResult | null = null;
+    if (useSummary) {
+      const started = performance.now();
+      rollUp = await rollUpMealDays(db.prisma, { dataKeys: logframeDataKeys(loadLogframe()), budgetMs: 3_600_000 });
+      const seconds = (performance.now() - started) / 1000;
+      const days = rollUp.rolled + rollUp.rerolled;
+      console.log(
+        `summary: ${days} days summed in ${seconds.toFixed(1)} s${days > 0 ? ` (${((seconds * 1000) / days).toFixed(0)} ms a day)` : ""}, through ${rollUp.through}`,
+      );
+      await client.query(`VACUUM ANALYZE "MealDailySummary"`);
+      await client.query(`VACUUM ANALYZE "MealDailyMessages"`);
+      await client.query(`VACUUM ANALYZE "MealSubject"`);
+    }
+    return { ...db, url, built: build, rollUp };
+  } finally {
     await client.end();
   }
-  return { ...db, url, built: build };
 }
 
 /** Percentile of a list of durations. */

@@ -40,6 +40,7 @@ export class MealReports {
   /**
    * @param cacheMs - how long a computed indicator is reused for the same filters (several people
    *   opening the dashboard, an export right after the screen); 0 turns the cache off.
+   * @param summary - read summarised days from the daily summary (false: every raw event, same numbers).
    */
   constructor(
     private readonly prisma: Pick<PrismaClient, "$transaction">,
@@ -47,15 +48,17 @@ export class MealReports {
     readonly places: LocationDirectory,
     readonly labels: CodeLabels,
     private readonly cacheMs = 30_000,
+    private readonly summary = true,
   ) {}
 
   static async load(
     prisma: PrismaClient,
     logframe: Logframe = loadLogframe(),
-    options: { cacheMs?: number } = {},
+    options: { cacheMs?: number; summary?: boolean } = {},
   ): Promise<MealReports> {
     const places = await LocationDirectory.load(prisma);
-    return new MealReports(prisma, logframe, places, await CodeLabels.load(logframe, places), options.cacheMs);
+    const labels = await CodeLabels.load(logframe, places);
+    return new MealReports(prisma, logframe, places, labels, options.cacheMs, options.summary);
   }
 
   indicator(id: string): Indicator | undefined {
@@ -98,7 +101,9 @@ export class MealReports {
     requested: readonly Dimension[],
     language: string,
   ): Promise<IndicatorReport> {
-    const values = await computeIndicator(this.prisma, indicator, filters, this.breakdownFor(indicator, requested));
+    const values = await computeIndicator(this.prisma, indicator, filters, this.breakdownFor(indicator, requested), {
+      summary: this.summary,
+    });
     const year = (filters.until ? new Date(filters.until.getTime() - 1) : new Date()).getUTCFullYear();
     const targets = indicator.targets.filter((t) => t.year === undefined || t.year === year);
     const overall = targets.find((t) => !t.where)?.value ?? null;

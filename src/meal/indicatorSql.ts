@@ -1,6 +1,7 @@
 import { Prisma } from "../generated/prisma/client.js";
 import type { Dimension, EventSelector } from "./logframeSchema.js";
 import type { MealFilters } from "./mealFilters.js";
+import type { Span } from "./splitPeriod.js";
 
 type Scalar = string | number | boolean;
 
@@ -53,9 +54,15 @@ export function selectorsSql(selectors: readonly EventSelector[]): Prisma.Sql {
 
 /** The dashboard filters on `MealEvent`. */
 export function eventFiltersSql(filters: MealFilters): Prisma.Sql {
+  return Prisma.sql`${spansSql([{ from: filters.from, until: filters.until }], "at")} AND ${eventDimensionFiltersSql(filters)}`;
+}
+
+/**
+ * The place, channel, sex and age group filters: the same columns in `MealEvent` and in
+ * `MealDailySummary`, so the same condition serves both.
+ */
+export function eventDimensionFiltersSql(filters: MealFilters): Prisma.Sql {
   const conditions: Prisma.Sql[] = [];
-  if (filters.from) conditions.push(Prisma.sql`"at" >= ${utc(filters.from)}`);
-  if (filters.until) conditions.push(Prisma.sql`"at" < ${utc(filters.until)}`);
   if (filters.locations) {
     conditions.push(
       filters.locations.length > 0 ? Prisma.sql`"location" IN (${Prisma.join(filters.locations)})` : Prisma.sql`FALSE`,
@@ -67,9 +74,19 @@ export function eventFiltersSql(filters: MealFilters): Prisma.Sql {
   return conditions.length > 0 ? Prisma.join(conditions, " AND ") : Prisma.sql`TRUE`;
 }
 
-/** The SQL of one breakdown over `MealEvent`, `unknown` for missing values. */
-export function eventDimensionSql(dimension: Dimension): Prisma.Sql {
-  if (dimension === "month") return Prisma.raw(`to_char("at", 'YYYY-MM')`);
+/** The tables an event query reads: one row per event, or one per day and combination of columns. */
+export type EventTable = "MealEvent" | "MealDailySummary";
+
+/** The month of a row: from the event's instant, or from the summary's (UTC) day. */
+export function monthSql(table: EventTable | "Message" | "MealDailyMessages"): Prisma.Sql {
+  if (table === "MealEvent") return Prisma.raw(`to_char("at", 'YYYY-MM')`);
+  if (table === "Message") return Prisma.raw(`to_char("createdAt", 'YYYY-MM')`);
+  return Prisma.raw(`to_char("day"::timestamp, 'YYYY-MM')`);
+}
+
+/** The SQL of one breakdown over `MealEvent` (or its daily summary), `unknown` for missing values. */
+export function eventDimensionSql(dimension: Dimension, table: EventTable = "MealEvent"): Prisma.Sql {
+  if (dimension === "month") return monthSql(table);
   if (dimension.startsWith("data.")) return Prisma.sql`COALESCE("data"->>(${dimension.slice(5)}::text), 'unknown')`;
   return Prisma.sql`COALESCE(${column(dimension)}, 'unknown')`;
 }
@@ -77,6 +94,23 @@ export function eventDimensionSql(dimension: Dimension): Prisma.Sql {
 /** A numeric `data` field, null when absent or not a number. */
 export function numericFieldSql(field: string): Prisma.Sql {
   return Prisma.sql`CASE WHEN jsonb_typeof("data"->(${field}::text)) = 'number' THEN ("data"->>(${field}::text))::float8 END`;
+}
+
+/**
+ * Rows within any of the spans: instants (`at`, `createdAt`, UTC timestamps) or summary days
+ * (`day`, whose spans start and end at midnight). No span: no row.
+ */
+export function spansSql(spans: readonly Span[], column: "at" | "createdAt" | "day"): Prisma.Sql {
+  const name = Prisma.raw(`"${column}"`);
+  const bound = (d: Date) => (column === "day" ? Prisma.sql`${d.toISOString().slice(0, 10)}::date` : utc(d));
+  const parts = spans.map((span) => {
+    const conditions: Prisma.Sql[] = [];
+    if (span.from) conditions.push(Prisma.sql`${name} >= ${bound(span.from)}`);
+    if (span.until) conditions.push(Prisma.sql`${name} < ${bound(span.until)}`);
+    return conditions.length > 0 ? Prisma.join(conditions, " AND ") : Prisma.sql`TRUE`;
+  });
+  if (parts.length === 0) return Prisma.sql`FALSE`;
+  return parts.length === 1 ? (parts[0] ?? Prisma.sql`FALSE`) : Prisma.sql`((${Prisma.join(parts, ") OR (")}))`;
 }
 
 /** Groupings for a breakdown of up to two dimensions: the total, each first-level group, each pair. */

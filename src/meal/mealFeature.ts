@@ -12,6 +12,7 @@ import { createMealRouter } from "./createMealRouter.js";
 import { loadLogframe } from "./loadLogframe.js";
 import type { Logframe } from "./logframeSchema.js";
 import { MealReports } from "./MealReports.js";
+import { startMealSummaryJob } from "./startMealSummaryJob.js";
 
 function isAuth(port: AuthPort): port is Auth {
   return "identify" in port && typeof port.identify === "function" && "cookie" in port;
@@ -35,7 +36,8 @@ function reportsLoader(prisma: PrismaClient, logframe: Logframe, ttlMs = 5 * 60_
 /**
  * MEAL and administration on the web: sign-in and roles (the service's auth port), the dashboard
  * with logframe indicators, queues, flowcharts and exports, the admin API (users, tokens, failed
- * deliveries, feedback, audit log) and the retention jobs. The logframe is validated at start.
+ * deliveries, feedback, audit log), the retention jobs and the job keeping the MEAL daily summary. The
+ * logframe is validated at start.
  */
 export const mealFeature: Feature = {
   name: "meal",
@@ -53,5 +55,11 @@ export const mealFeature: Feature = {
       createDashboardRouter({ prisma: ctx.prisma, auth, i18n: ctx.i18n }),
     ];
   },
-  start: (ctx) => startRetentionJobs(ctx),
+  start: async (ctx) => {
+    const stopRetention = await startRetentionJobs(ctx);
+    const stopSummary = startMealSummaryJob(ctx, loadLogframe());
+    return async () => {
+      await Promise.all([stopRetention(), stopSummary()]);
+    };
+  },
 };
