@@ -81,6 +81,18 @@ describe("RateLimiter", () => {
     expect(limiter.admit(k, 500)).toBe(300); // so the second waits until 800
     expect(limiter.admit(k, 800)).toBe(0);
   });
+  it("lines deferred items up at the rate behind those deferred before, across batches", () => {
+    const limiter = new RateLimiter();
+    const k = [{ key: "k", perSecond: 1, cost: 1, burst: 1 }];
+    // First batch at t=0: two slots within the 2 s horizon, the rest deferred to 2 s, 3 s, 4 s.
+    expect([0, 1, 2].map(() => limiter.reserve(k, 0, 2_000).reserved)).toEqual([true, true, true]);
+    expect(limiter.reserve(k, 0, 2_000).reserved).toBe(false);
+    expect([0, 1, 2].map(() => limiter.defer(k, 0))).toEqual([3_000, 4_000, 5_000]);
+    // A second batch 100 ms later comes back after them, not at the same times.
+    expect([0, 1].map(() => limiter.defer(k, 100))).toEqual([5_900, 6_900]);
+    // Once the queue has passed, deferral starts again from the planned slots.
+    expect(limiter.defer(k, 60_000)).toBe(0);
+  });
   it("holds every key of an item after a 429", () => {
     const limiter = new RateLimiter();
     const buckets = rateBucketsFor(
