@@ -58,10 +58,21 @@ function poster(port: number, contacts: number) {
         "x-twilio-signature": signTwilioRequest(twilioFake.authToken, `${publicUrl}${path}`, params),
       },
       body: new URLSearchParams(params).toString(),
-    });
+    }).catch(failedWith);
+    if (!res) return false;
     await res.arrayBuffer();
+    if (res.status !== 200) failures.set(`HTTP ${res.status}`, (failures.get(`HTTP ${res.status}`) ?? 0) + 1);
     return res.status === 200;
   };
+}
+
+/** Why deliveries were not answered 200 (status, or the client-side error), counted over the run. */
+const failures = new Map<string, number>();
+function failedWith(error: unknown): false {
+  const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : "";
+  const reason = `${error instanceof Error ? error.message : String(error)}${cause}`;
+  failures.set(reason, (failures.get(reason) ?? 0) + 1);
+  return false;
 }
 
 console.log(tableHeader);
@@ -87,6 +98,7 @@ for (const kind of ["postgres", "pglite"] as const) {
 }
 await twilioFake.close();
 console.log(`\nreplies received by the fake Twilio API: ${twilioFake.requests.length}`);
+if (failures.size > 0) console.log(`not answered 200: ${JSON.stringify(Object.fromEntries(failures))}`);
 
 async function startFloor(floorEnv: Record<string, string>, port: number) {
   const child = spawn("node_modules/.bin/tsx", ["bench/support/floorServer.ts"], {

@@ -1,5 +1,6 @@
 /** Shared pieces of the load benchmarks: open-loop firing at a fixed rate, percentiles, databases. */
 import { type ChildProcess, spawn } from "node:child_process";
+import { openSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -133,9 +134,11 @@ export async function startBuiltService(
   port: number,
   nodeArgs: string[] = [],
 ): Promise<ChildProcess> {
+  // BENCH_SERVICE_LOG=<file>: the service's log (warnings and errors) is appended there.
+  const logTo = process.env.BENCH_SERVICE_LOG ? openSync(process.env.BENCH_SERVICE_LOG, "a") : "ignore";
   const child = spawn(process.execPath, [...nodeArgs, "dist/src/main.js"], {
     env: { PATH: process.env.PATH ?? "", LOG_LEVEL: "warn", PORT: String(port), ...env },
-    stdio: ["ignore", "ignore", "inherit"],
+    stdio: ["ignore", logTo, "inherit"],
   });
   const deadline = Date.now() + 90_000;
   while (Date.now() < deadline) {
