@@ -30,6 +30,11 @@ export interface OutboxWorkerOptions {
   workerId: string;
   /** Pause between two polls when nothing is due (`wake()` cuts it short). */
   pollMs: number;
+  /**
+   * `wake()` polls after this delay, so that the messages committed meanwhile share one claim
+   * (under load every inbound message wakes the worker). Default 0: at once.
+   */
+  wakeDelayMs?: number;
   /** Items claimed per round (default 20); they are sent concurrently, limits permitting. */
   batchSize?: number;
   /** How long a claim holds; must outlast a send (timeouts are 20 s). Default 2 minutes. */
@@ -82,6 +87,18 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   // Every item waiting for a rate slot listens for the stop.
   setMaxListeners(0, stopping.signal);
   let wakeUp: (() => void) | undefined;
+  let wakeTimer: NodeJS.Timeout | undefined;
+  const wakeDelayMs = options.wakeDelayMs ?? 0;
+  function wake(): void {
+    if (wakeDelayMs <= 0) {
+      wakeUp?.();
+      return;
+    }
+    wakeTimer ??= setTimeout(() => {
+      wakeTimer = undefined;
+      wakeUp?.();
+    }, wakeDelayMs);
+  }
 
   async function drainOnce(): Promise<number> {
     const items = await claimOutboxItems(options.prisma, {
@@ -250,8 +267,9 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   const running = options.autoStart === false ? Promise.resolve() : loop();
   return {
     drainOnce,
-    wake: () => wakeUp?.(),
+    wake,
     async stop() {
+      clearTimeout(wakeTimer);
       stopping.abort();
       await running;
     },
