@@ -59,7 +59,10 @@ export interface OutboundRow extends EnqueuedOutbound {
   sender: string;
   segments: number | null;
   encoding: string | null;
+  /** Creation time: strictly increasing within the process (it orders one recipient's messages). */
   at: Date;
+  /** When the item may first be sent: `now`, never the creation time, which can run ahead in a burst. */
+  due: Date;
   maxAttempts: number | undefined;
 }
 
@@ -122,6 +125,7 @@ export async function planOutbound(
     segments: sms?.segments ?? null,
     encoding: sms?.encoding ?? null,
     at,
+    due: input.now,
     maxAttempts: input.maxAttempts,
   };
 }
@@ -136,7 +140,7 @@ export function outboundInserts(rows: readonly OutboundRow[]): Prisma.Sql[] {
   const items = rows.map(
     (r) => Prisma.sql`(${uuid(r.outboxId)}, ${uuid(r.messageId)}, ${enumValue("Channel", r.channel)}, ${r.recipient},
       ${r.sender}, ${jsonb(r.body)}, ${r.route}, ${r.maxAttempts === undefined ? Prisma.sql`DEFAULT` : Prisma.sql`${r.maxAttempts}::int`},
-      ${utc(r.at)}, ${utc(r.at)})`,
+      ${utc(r.due)}, ${utc(r.at)})`,
   );
   return [
     Prisma.sql`INSERT INTO "Message" ("id", "direction", "channel", "contactId", "conversationId", "text", "payload",

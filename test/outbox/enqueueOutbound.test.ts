@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createLogger } from "../../src/log/createLogger.js";
-import { enqueueOutbound } from "../../src/outbox/enqueueOutbound.js";
+import { type EnqueuedOutbound, enqueueOutbound } from "../../src/outbox/enqueueOutbound.js";
 import { startOutboxWorker } from "../../src/outbox/OutboxWorker.js";
 import { createTestDatabase, type TestDatabase } from "../support/createTestDatabase.js";
 import { type FakeTwilioApi, startFakeTwilioApi, twilioError } from "../support/fakeTwilioApi.js";
@@ -45,6 +45,30 @@ describe("enqueueOutbound", () => {
     });
     while ((await worker.drainOnce()) > 0) {}
   }
+
+  it("keeps a burst in order without making it wait: creation times increase, every item is due now", async () => {
+    const burstAt = new Date();
+    const queued: EnqueuedOutbound[] = [];
+    await db.prisma.$transaction(async (tx) => {
+      for (let i = 0; i < 300; i++) {
+        queued.push(
+          await enqueueOutbound(tx, {
+            contactId: null,
+            channel: "sms",
+            recipient: "+243990005555",
+            body: { text: `Message ${i}` },
+            now: burstAt,
+            config: enqueueConfig(),
+          }),
+        );
+      }
+    });
+    const items = await db.prisma.outboxItem.findMany({ orderBy: { createdAt: "asc" } });
+    expect(items.map((item) => item.id)).toEqual(queued.map((q) => q.outboxId));
+    expect(new Set(items.map((item) => item.createdAt.getTime())).size).toBe(300);
+    // 300 items in one millisecond: creation times run 300 ms ahead, due times must not.
+    expect(items.every((item) => item.nextAttemptAt.getTime() === burstAt.getTime())).toBe(true);
+  });
 
   it("records an SMS with its encoding and segments, keyed by the sending number", async () => {
     const queued = await enqueue(db.prisma, "sms", "+243990000001", {
