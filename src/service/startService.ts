@@ -77,12 +77,15 @@ export async function startService(config: Config, log: Logger, options: StartOp
       senders.whatsapp = twilioSender;
     }
     if (config.telegram) senders.telegram = new TelegramSender(config.telegram);
+    // One limiter for all the workers of this process: the rates are the process's, not each worker's.
+    const limiter = new RateLimiter();
     const workers = Array.from({ length: config.outboxWorkers }, (_, i) =>
       startOutboxWorker({
         prisma: db.prisma,
         senders,
         log,
         rates: config.rates,
+        limiter,
         workerId: `${instanceId}:${i}`,
         pollMs: 1000,
         // Under load every committed message wakes the worker: 10 ms lets a burst share one claim
