@@ -27,7 +27,7 @@ type Table = "events" | "indicators" | "4w";
 const server = http.createServer(async (req, res) => {
   const url = new URL(req.url ?? "/", "http://x");
   const [table, format] = url.pathname.slice(1).split(".") as [Table, ExportFormat];
-  const sink = tableSink(format, res);
+  const sink = await tableSink(format, res);
   if (table === "events") await exportEvents(db.prisma, sink, { filters: year, types: null, labels, language: "fr" });
   else if (table === "indicators")
     await exportIndicators(reports, sink, { filters: year, by: ["location", "sex"], language: "fr" });

@@ -1,8 +1,10 @@
 import { EventEmitter, once } from "node:events";
 import type { Writable } from "node:stream";
-import { stringify } from "csv-stringify";
-import ExcelJS from "exceljs";
+import type { Worksheet } from "exceljs";
 import { type CellValue, safeCell } from "./safeCell.js";
+
+// csv-stringify and exceljs are imported when an export starts, not with the service: exports are
+// rare, and exceljs with its zip and stream dependencies adds ~25 MB to the idle process's memory.
 
 /** Export formats. */
 export type ExportFormat = "csv" | "xlsx";
@@ -21,7 +23,8 @@ export interface TableSink {
  * A CSV sink over csv-stringify (UTF-8 with a byte-order mark so Excel reads accents), waiting for
  * `drain` when the output is full.
  */
-export function csvSink(out: Writable): TableSink {
+export async function csvSink(out: Writable): Promise<TableSink> {
+  const { stringify } = await import("csv-stringify");
   const csv = stringify({ bom: true });
   csv.pipe(out);
   let tables = 0;
@@ -45,9 +48,10 @@ export function csvSink(out: Writable): TableSink {
  * is committed as it comes, so a million rows never sit in memory. Waits for the client when its
  * socket buffer is full.
  */
-export function xlsxSink(out: Writable): TableSink {
+export async function xlsxSink(out: Writable): Promise<TableSink> {
+  const { default: ExcelJS } = await import("exceljs");
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useSharedStrings: false, useStyles: false });
-  let sheet: ExcelJS.Worksheet | null = null;
+  let sheet: Worksheet | null = null;
   let rows = 0;
   return {
     async startTable(name, header) {
@@ -71,8 +75,8 @@ export function xlsxSink(out: Writable): TableSink {
   };
 }
 
-/** The sink of a format. */
-export function tableSink(format: ExportFormat, out: Writable): TableSink {
+/** The sink of a format (loading its writer on the first export). */
+export function tableSink(format: ExportFormat, out: Writable): Promise<TableSink> {
   return format === "csv" ? csvSink(out) : xlsxSink(out);
 }
 

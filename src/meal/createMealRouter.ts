@@ -130,7 +130,7 @@ export function createMealRouter(deps: {
     res.setHeader("Content-Type", contentTypes[format]);
     res.setHeader("Content-Disposition", `attachment; filename="${fileName(table, input, format)}"`);
     res.setHeader("Cache-Control", "no-store");
-    const sink = tableSink(format, res);
+    const sink = await tableSink(format, res);
     const started = Date.now();
     try {
       const rows =

@@ -1,4 +1,4 @@
-import twilio from "twilio";
+import type twilio from "twilio";
 import { z } from "zod";
 import { renderForSms } from "../../engine/render.js";
 import type { ChannelSender, OutboundSend, SendResult } from "../../outbox/OutboundBody.js";
@@ -38,27 +38,22 @@ const responseSchema = z.object({ statusCode: z.number().int(), body: z.unknown(
  * await sender.send(item); // { status: "sent", providerMessageId: "SM..." }
  */
 export class TwilioSender implements ChannelSender {
-  readonly #client: twilio.Twilio;
+  #client: Promise<twilio.Twilio> | undefined;
   readonly #options: TwilioSenderOptions;
   readonly #messagesUrl: string;
 
   constructor(options: TwilioSenderOptions) {
     this.#options = options;
-    const httpClient = new twilio.RequestClient({
-      keepAlive: options.keepAlive ?? true,
-      timeout: options.timeoutMs ?? 20_000,
-      autoRetry: false,
-    });
-    this.#client = twilio(options.accountSid, options.authToken, { httpClient });
     this.#messagesUrl = `${options.apiBaseUrl.replace(/\/+$/, "")}/2010-04-01/Accounts/${options.accountSid}/Messages.json`;
   }
 
   async send(item: OutboundSend): Promise<SendResult> {
     const params = this.#params(item);
     if (!params.ok) return params.refused;
+    const client = await this.#loadClient();
     let raw: unknown;
     try {
-      raw = await this.#client.request({ method: "post", uri: this.#messagesUrl, data: params.form });
+      raw = await client.request({ method: "post", uri: this.#messagesUrl, data: params.form });
     } catch (error) {
       return { status: "retry", error: `twilio network error: ${networkErrorMessage(error)}` };
     }
@@ -69,6 +64,23 @@ export class TwilioSender implements ChannelSender {
       response.data.body,
       headerOf(response.data.headers, "retry-after"),
     );
+  }
+
+  /**
+   * The SDK is imported on the first send, not with the service: its REST client (axios and ~60
+   * other packages) adds ~20 MB to the idle process, which a service that has not sent anything
+   * over Twilio yet does not need.
+   */
+  #loadClient(): Promise<twilio.Twilio> {
+    this.#client ??= import("twilio").then(({ default: sdk }) => {
+      const httpClient = new sdk.RequestClient({
+        keepAlive: this.#options.keepAlive ?? true,
+        timeout: this.#options.timeoutMs ?? 20_000,
+        autoRetry: false,
+      });
+      return sdk(this.#options.accountSid, this.#options.authToken, { httpClient });
+    });
+    return this.#client;
   }
 
   #params(item: OutboundSend): { ok: true; form: Record<string, string> } | { ok: false; refused: SendResult } {

@@ -1,5 +1,7 @@
 import type { RequestHandler } from "express";
-import twilio from "twilio";
+// Only the SDK's webhook module (node:crypto, one file): the SDK's index loads its REST client with
+// axios and ~60 other packages (~20 MB resident), which sending loads when it first needs it.
+import { validateRequest } from "twilio/lib/webhooks/webhooks.js";
 import { AppError } from "../../http/AppError.js";
 
 export interface TwilioSignatureOptions {
@@ -27,7 +29,7 @@ export function verifyTwilioSignature(options: TwilioSignatureOptions): RequestH
     const body: unknown = req.body;
     const params = isRecord(body) ? body : {};
     const url = `${options.publicUrl}${req.originalUrl}`;
-    if (!twilio.validateRequest(options.authToken, signature, url, params)) {
+    if (!validateRequest(options.authToken, signature, url, params)) {
       next(new AppError("forbidden", "invalid Twilio signature"));
       return;
     }
