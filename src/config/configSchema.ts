@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import { z } from "zod";
 
 // 0 asks the OS for a free port (tests, benchmarks).
@@ -73,6 +74,16 @@ export const envSchema = z.object({
   RATE_TELEGRAM_PER_CHAT_PER_SECOND: z.coerce.number().positive().default(1),
   MISSED_CALLS_PER_HOUR: positiveInt.default(3),
   OUTBOX_WORKERS: positiveInt.default(1),
+  // Behind a TLS proxy / load balancer: which hops to believe for the client address (sign-in
+  // limits count per address). "true" (believe anyone's X-Forwarded-For) is refused: spoofable.
+  TRUST_PROXY: z
+    .string()
+    .default("false")
+    .refine(
+      (v) => v === "false" || /^[1-9]$/.test(v) || v.split(",").every((part) => isProxyAddress(part.trim())),
+      'must be "false", a number of proxy hops (1-9), or a comma-separated list of loopback, linklocal, uniquelocal, addresses or CIDRs',
+    )
+    .transform((v): false | number | string => (v === "false" ? false : /^[1-9]$/.test(v) ? Number(v) : v)),
   JOBS_ENABLED: z
     .enum(["true", "false"])
     .default("true")
@@ -90,3 +101,12 @@ export const secretVariables = new Set([
   "ADMIN_PASSWORD",
   "PSEUDONYM_SECRET",
 ]);
+
+/** One entry of a `TRUST_PROXY` list: a named subnet, an IP address, or an address/prefix. */
+function isProxyAddress(part: string): boolean {
+  if (part === "loopback" || part === "linklocal" || part === "uniquelocal") return true;
+  const [address = "", prefix, ...rest] = part.split("/");
+  const version = isIP(address);
+  if (version === 0 || rest.length > 0) return false;
+  return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128));
+}

@@ -4,7 +4,13 @@ import { envSchema, secretVariables } from "./configSchema.js";
 /** Validated configuration, grouped per integration. */
 export interface Config {
   env: "development" | "production" | "test";
-  server: { port: number; publicUrl: string; logLevel: string };
+  server: {
+    port: number;
+    publicUrl: string;
+    logLevel: string;
+    /** Express `trust proxy`: false, a number of hops, or addresses/subnets (`TRUST_PROXY`). */
+    trustProxy: false | number | string;
+  };
   database: { url: string | undefined; dataDir: string };
   telegram: { token: string; webhookSecret: string | undefined; apiRoot: string; mode: "webhook" | "polling" } | null;
   twilio: {
@@ -61,7 +67,7 @@ export function loadConfig(source: Record<string, string | undefined>): ConfigRe
     ok: true,
     config: {
       env: e.NODE_ENV,
-      server: { port: e.PORT, publicUrl, logLevel: e.LOG_LEVEL },
+      server: { port: e.PORT, publicUrl, logLevel: e.LOG_LEVEL, trustProxy: e.TRUST_PROXY },
       database: { url: e.DATABASE_URL, dataDir: path.resolve(e.DATA_DIR) },
       telegram: e.TELEGRAM_BOT_TOKEN
         ? {

@@ -11,6 +11,11 @@ export interface AppDeps {
   readiness: () => Promise<{ ready: true } | { ready: false; reason: string }>;
   /** Routers mounted in order, each with its own parsers and limits. */
   routers: Router[];
+  /**
+   * Express `trust proxy` (default false): behind a TLS proxy, the hops or addresses whose
+   * `X-Forwarded-For` gives the client's address (`req.ip`, which sign-in limits count by).
+   */
+  trustProxy?: false | number | string;
 }
 
 /**
@@ -20,7 +25,7 @@ export interface AppDeps {
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable("x-powered-by");
-  app.set("trust proxy", false);
+  app.set("trust proxy", deps.trustProxy ?? false);
   app.use(requestId());
   app.use(
     helmet({

@@ -141,7 +141,12 @@ export async function startService(config: Config, log: Logger, options: StartOp
       for (const feature of features) if (feature.start) stoppers.push(await feature.start(ctx));
     }
 
-    const app = createApp({ log, readiness: () => checkReadiness(db.prisma, migrationNames), routers });
+    const app = createApp({
+      log,
+      readiness: () => checkReadiness(db.prisma, migrationNames),
+      routers,
+      trustProxy: config.server.trustProxy,
+    });
     const server = await listen(app, config.server.port);
     const address = server.address();
     const port = typeof address === "object" && address ? address.port : config.server.port;

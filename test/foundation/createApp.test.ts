@@ -6,6 +6,37 @@ import { AppError } from "../../src/http/AppError.js";
 import { createApp } from "../../src/http/createApp.js";
 import { createLogger } from "../../src/log/createLogger.js";
 
+describe("createApp behind a proxy", () => {
+  async function ipSeen(trustProxy: false | number | string | undefined, forwardedFor: string) {
+    const router = Router();
+    router.get("/ip", (req, res) => {
+      res.json({ ip: req.ip });
+    });
+    const app = createApp({
+      log: createLogger({ level: "silent" }),
+      readiness: async () => ({ ready: true }),
+      routers: [router],
+      ...(trustProxy === undefined ? {} : { trustProxy }),
+    });
+    const server = app.listen(0);
+    await new Promise((r) => server.once("listening", r));
+    try {
+      const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/ip`, {
+        headers: { "x-forwarded-for": forwardedFor },
+      });
+      return ((await res.json()) as { ip: string }).ip;
+    } finally {
+      server.close();
+    }
+  }
+
+  it("ignores X-Forwarded-For unless the proxy is trusted, then takes the client before it", async () => {
+    expect(await ipSeen(undefined, "203.0.113.7")).toMatch(/127\.0\.0\.1$/);
+    expect(await ipSeen(1, "198.51.100.1, 203.0.113.7")).toBe("203.0.113.7");
+    expect(await ipSeen("loopback", "203.0.113.7")).toBe("203.0.113.7");
+  });
+});
+
 describe("createApp", () => {
   let base: string;
   let close: () => void;

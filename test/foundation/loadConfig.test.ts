@@ -37,6 +37,19 @@ describe("loadConfig", () => {
     expect(result.config.admin?.email).toBe("admin@example.org");
   });
 
+  it("trusts a proxy only when told which: hops or addresses, never anyone", () => {
+    const trust = (value: string | undefined) => {
+      const result = loadConfig(value === undefined ? {} : { TRUST_PROXY: value });
+      return result.ok ? result.config.server.trustProxy : result.errors.join("\n");
+    };
+    expect(trust(undefined)).toBe(false);
+    expect(trust("1")).toBe(1);
+    expect(trust("loopback, 10.0.0.0/8, fd00::/8")).toBe("loopback, 10.0.0.0/8, fd00::/8");
+    for (const bad of ["true", "12", "10.0.0.0/33", "proxy.example.org"]) {
+      expect(trust(bad)).toMatch(/^TRUST_PROXY: must be "false", a number of proxy hops/);
+    }
+  });
+
   it("treats empty values as absent", () => {
     const result = loadConfig({ PORT: "", DATABASE_URL: " " });
     expect(result.ok && result.config.server.port).toBe(3000);
