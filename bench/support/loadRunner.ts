@@ -137,7 +137,14 @@ export async function startBuiltService(
   // BENCH_SERVICE_LOG=<file>: the service's log (warnings and errors) is appended there.
   const logTo = process.env.BENCH_SERVICE_LOG ? openSync(process.env.BENCH_SERVICE_LOG, "a") : "ignore";
   const child = spawn(process.execPath, [...nodeArgs, "dist/src/main.js"], {
-    env: { PATH: process.env.PATH ?? "", LOG_LEVEL: "warn", PORT: String(port), ...env },
+    env: {
+      PATH: process.env.PATH ?? "",
+      LOG_LEVEL: "warn",
+      PORT: String(port),
+      // BENCH_NODE_OPTIONS: V8/Node flags for the service (e.g. --max-semi-space-size=8).
+      ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
+      ...env,
+    },
     stdio: ["ignore", logTo, "inherit"],
   });
   const deadline = Date.now() + 90_000;
