@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { utc } from "../db/sqlValues.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
 
 /** One outbox row claimed by a worker: status `sending`, locked by it until `lockedUntil`. */
@@ -55,15 +56,14 @@ export async function claimOutboxItems(
   prisma: Pick<PrismaClient, "$queryRaw">,
   options: ClaimOptions,
 ): Promise<ClaimedOutboxItem[]> {
-  // Times travel as ISO strings converted to UTC in SQL: the columns hold UTC without a time zone.
-  const now = options.now.toISOString();
-  const lockedUntil = new Date(options.now.getTime() + options.lockMs).toISOString();
+  const now = utc(options.now);
+  const lockedUntil = utc(new Date(options.now.getTime() + options.lockMs));
   const rows = await prisma.$queryRaw`
     WITH due AS (
       SELECT c."id"
       FROM "OutboxItem" AS c
-      WHERE ((c."status" = 'pending' AND c."nextAttemptAt" <= (${now}::timestamptz AT TIME ZONE 'UTC'))
-          OR (c."status" = 'sending' AND c."lockedUntil" < (${now}::timestamptz AT TIME ZONE 'UTC')))
+      WHERE ((c."status" = 'pending' AND c."nextAttemptAt" <= ${now})
+          OR (c."status" = 'sending' AND c."lockedUntil" < ${now}))
         AND NOT EXISTS (
           SELECT 1 FROM "OutboxItem" AS e
           WHERE e."channel" = c."channel" AND e."recipient" = c."recipient"
@@ -74,7 +74,7 @@ export async function claimOutboxItems(
     )
     UPDATE "OutboxItem" AS o
     SET "status" = 'sending',
-        "lockedUntil" = (${lockedUntil}::timestamptz AT TIME ZONE 'UTC'),
+        "lockedUntil" = ${lockedUntil},
         "lockedBy" = ${options.workerId},
         "attempts" = o."attempts" + 1
     FROM due, "Message" AS m

@@ -84,11 +84,11 @@ async function recordSent(
   providerMessageId: string,
   now: Date,
 ): Promise<boolean> {
-  const at = now.toISOString();
+  const at = utc(now);
   const rows = await prisma.$queryRaw`
     WITH item AS (
       UPDATE "OutboxItem"
-      SET "status" = 'sent', "sentAt" = (${at}::timestamptz AT TIME ZONE 'UTC'),
+      SET "status" = 'sent', "sentAt" = ${at},
           "lockedUntil" = NULL, "lockedBy" = NULL, "lastError" = NULL
       WHERE "id" = ${item.id}::uuid AND "status" = 'sending' AND "lockedBy" = ${workerId}
       RETURNING "messageId"
@@ -96,7 +96,7 @@ async function recordSent(
     UPDATE "Message" AS m
     SET "providerMessageId" = ${providerMessageId},
         "attempts" = ${item.attempts},
-        "updatedAt" = (${at}::timestamptz AT TIME ZONE 'UTC'),
+        "updatedAt" = ${at},
         "status" = CASE WHEN m."status" IN ('queued', 'sending') THEN 'sent'::"MessageStatus" ELSE m."status" END
     FROM item
     WHERE m."id" = item."messageId"

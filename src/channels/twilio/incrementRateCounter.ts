@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { utc } from "../../db/sqlValues.js";
 import type { PrismaClient } from "../../generated/prisma/client.js";
 
 const rowSchema = z.array(z.object({ count: z.coerce.number().int() }));
@@ -18,17 +19,17 @@ export async function incrementRateCounter(
   windowMs: number,
   now: Date,
 ): Promise<number> {
-  const at = now.toISOString();
-  const windowOpenedAfter = new Date(now.getTime() - windowMs).toISOString();
+  const at = utc(now);
+  const windowOpenedAfter = utc(new Date(now.getTime() - windowMs));
   // Timestamps travel as ISO strings and are converted to UTC in SQL: the columns hold UTC without
   // a time zone, whatever the session's TimeZone setting.
   const rows = await prisma.$queryRaw`
     INSERT INTO "RateCounter" ("key", "windowStart", "count")
-    VALUES (${key}, (${at}::timestamptz AT TIME ZONE 'UTC'), 1)
+    VALUES (${key}, ${at}, 1)
     ON CONFLICT ("key") DO UPDATE SET
-      "windowStart" = CASE WHEN "RateCounter"."windowStart" <= (${windowOpenedAfter}::timestamptz AT TIME ZONE 'UTC')
+      "windowStart" = CASE WHEN "RateCounter"."windowStart" <= ${windowOpenedAfter}
         THEN EXCLUDED."windowStart" ELSE "RateCounter"."windowStart" END,
-      "count" = CASE WHEN "RateCounter"."windowStart" <= (${windowOpenedAfter}::timestamptz AT TIME ZONE 'UTC')
+      "count" = CASE WHEN "RateCounter"."windowStart" <= ${windowOpenedAfter}
         THEN 1 ELSE "RateCounter"."count" + 1 END
     RETURNING "count"`;
   const first = rowSchema.parse(rows)[0];
