@@ -14,6 +14,7 @@ import {
   closedLoop,
   formatRow,
   openLoop,
+  postLocal,
   startBuiltService,
   stopChild,
   tableHeader,
@@ -52,18 +53,19 @@ function poster(port: number, contacts: number) {
       NumMedia: "0",
     };
     const path = "/webhooks/twilio/messages";
-    const res = await fetch(`http://127.0.0.1:${port}${path}`, {
-      method: "POST",
-      headers: {
+    const body = new URLSearchParams(params).toString();
+    const status = await postLocal(
+      port,
+      path,
+      {
         "content-type": "application/x-www-form-urlencoded",
         "x-twilio-signature": signTwilioRequest(twilioFake.authToken, `${publicUrl}${path}`, params),
       },
-      body: new URLSearchParams(params).toString(),
-    }).catch(failedWith);
-    if (!res) return false;
-    await res.arrayBuffer();
-    if (res.status !== 200) failures.set(`HTTP ${res.status}`, (failures.get(`HTTP ${res.status}`) ?? 0) + 1);
-    return res.status === 200;
+      body,
+    ).catch(failedWith);
+    if (status === false) return false;
+    if (status !== 200) failures.set(`HTTP ${status}`, (failures.get(`HTTP ${status}`) ?? 0) + 1);
+    return status === 200;
   };
 }
 

@@ -1,7 +1,8 @@
 import { z } from "zod";
-import { utc, uuid } from "../db/sqlValues.js";
-import type { Tx } from "../db/Tx.js";
+import type { SqlRunner } from "../db/SqlRunner.js";
+import { prepared, utc, uuid } from "../db/sqlValues.js";
 import type { ConversationState } from "../engine/types.js";
+import { Prisma } from "../generated/prisma/client.js";
 import { conversationStateSchema } from "./conversationStateSchema.js";
 
 export interface ActiveConversation {
@@ -28,13 +29,19 @@ const rowSchema = z.array(
  * the contact row was locked so that it reflects the contact's previous message. Its stored state is
  * validated: a row that no longer parses is a fault, not something to guess around.
  */
-export async function findActiveConversation(tx: Tx, contactId: string, now: Date): Promise<ActiveConversation | null> {
-  const rows = await tx.$queryRaw<unknown[]>`
+export async function findActiveConversation(
+  sql: SqlRunner,
+  contactId: string,
+  now: Date,
+): Promise<ActiveConversation | null> {
+  const rows = await sql(
+    prepared(Prisma.sql`
     SELECT "id"::text AS "id", ("expiresAt" <= ${utc(now)}) AS "expired", "flowId", "stepId", "variables", "stack", "attempts"
     FROM "Conversation"
     WHERE "contactId" = ${uuid(contactId)} AND "status" = 'active'
     ORDER BY "updatedAt" DESC
-    LIMIT 1`;
+    LIMIT 1`),
+  );
   const [row] = rowSchema.parse(rows);
   if (!row) return null;
   return { id: row.id, expired: row.expired, state: conversationStateSchema.parse(row) };

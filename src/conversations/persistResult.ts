@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Config } from "../config/loadConfig.js";
-import { jsonb, utc, uuid, withStatements } from "../db/sqlValues.js";
-import type { Tx } from "../db/Tx.js";
+import type { SqlRunner } from "../db/SqlRunner.js";
+import { jsonb, prepared, utc, utcOrNull, uuid, withStatements } from "../db/sqlValues.js";
 import type { Engine } from "../engine/createEngine.js";
 import type { EngineResult } from "../engine/types.js";
 import { Prisma } from "../generated/prisma/client.js";
@@ -27,30 +27,30 @@ export interface PersistInput {
 }
 
 /**
- * Persists what the engine decided in one SQL statement (plus a contact update when the language or
- * opt-out changed): the conversation row (continued, started, ended; an expired one closed), the
+ * Persists what the engine decided in one SQL statement: the contact's language or opt-out when
+ * they changed, the conversation row (continued, started, ended; an expired one closed), the
  * replies and their outbox items, MEAL events, and the inbound message's link to its conversation.
  * Shared by inbound messages and conversations the service starts (follow-ups). Returns the id of
  * the conversation the replies belong to.
  */
 export async function persistResult(
-  tx: Tx,
+  sql: SqlRunner,
   deps: { engine: Engine; config: Config },
   input: PersistInput,
 ): Promise<string | null> {
   const { sender, result, now } = input;
-  if (result.contact) {
-    await tx.contact.update({
-      where: { id: sender.contactId },
-      data: {
-        language: result.contact.language,
-        optedOut: result.contact.optedOut,
-        optedOutAt: result.contact.optedOut === undefined ? undefined : result.contact.optedOut ? now : null,
-      },
-    });
-  }
-
   const statements: Prisma.Sql[] = [];
+  const contactChanges: Prisma.Sql[] = [];
+  if (result.contact?.language !== undefined) contactChanges.push(Prisma.sql`"language" = ${result.contact.language}`);
+  if (result.contact?.optedOut !== undefined) {
+    const { optedOut } = result.contact;
+    contactChanges.push(Prisma.sql`"optedOut" = ${optedOut}, "optedOutAt" = ${utcOrNull(optedOut ? now : null)}`);
+  }
+  if (contactChanges.length > 0) {
+    statements.push(
+      Prisma.sql`UPDATE "Contact" SET ${Prisma.join(contactChanges, ", ")} WHERE "id" = ${uuid(sender.contactId)}`,
+    );
+  }
   if (input.expiredId) {
     statements.push(Prisma.sql`UPDATE "Conversation" SET "status" = 'expired', "endedAt" = ${utc(now)},
       "updatedAt" = ${utc(now)} WHERE "id" = ${uuid(input.expiredId)}`);
@@ -82,7 +82,7 @@ export async function persistResult(
   const replies: OutboundRow[] = [];
   for (const reply of result.replies) {
     replies.push(
-      await planOutbound(tx, {
+      await planOutbound(sql, {
         contactId: sender.contactId,
         conversationId,
         channel: sender.channel,
@@ -117,6 +117,6 @@ export async function persistResult(
     statements.push(Prisma.sql`UPDATE "Message" SET "conversationId" = ${uuid(conversationId)}, "updatedAt" = ${utc(now)}
       WHERE "id" = ${uuid(input.inboundMessageId)}`);
   }
-  if (statements.length > 0) await tx.$executeRaw(withStatements(statements, Prisma.sql`SELECT 1`));
+  if (statements.length > 0) await sql(prepared(withStatements(statements, Prisma.sql`SELECT 1`)));
   return conversationId;
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
-import { enumValue, jsonb, utc, uuid } from "../db/sqlValues.js";
-import type { Tx } from "../db/Tx.js";
+import type { SqlRunner } from "../db/SqlRunner.js";
+import { enumValue, jsonb, prepared, utc, uuid } from "../db/sqlValues.js";
 import { Prisma } from "../generated/prisma/client.js";
 import { pseudonymise } from "../meal/pseudonymise.js";
 import type { InboundMessage } from "./InboundMessage.js";
@@ -44,10 +44,10 @@ const existingSchema = z.array(
  * id fails with a unique violation (the caller answers "duplicate").
  *
  * @example
- * const { contact, messageId } = await storeInbound(tx, { message, now, pseudonymSecret });
+ * const { contact, messageId } = await storeInbound(prismaSql(tx), { message, now, pseudonymSecret });
  */
 export async function storeInbound(
-  tx: Tx,
+  sql: SqlRunner,
   input: { message: InboundMessage; now: Date; pseudonymSecret: string },
 ): Promise<StoredInbound> {
   const { message, now } = input;
@@ -61,7 +61,8 @@ export async function storeInbound(
   const messageColumns = Prisma.sql`("id", "direction", "channel", "contactId", "providerMessageId", "text", "payload",
     "status", "createdAt", "updatedAt")`;
 
-  const rows = await tx.$queryRaw<unknown[]>`
+  const rows = await sql(
+    prepared(Prisma.sql`
     WITH address AS (
       UPDATE "ContactAddress" SET "lastInboundAt" = ${utc(now)}
       WHERE "channel" = ${channel} AND "address" = ${message.address}
@@ -77,7 +78,8 @@ export async function storeInbound(
     SELECT contact."id"::text AS "id", contact."pseudonym", contact."language", contact."optedOut",
       contact."addressId"::text AS "addressId",
       EXISTS (SELECT 1 FROM "FocalPoint" AS f WHERE f."contactId" = contact."id" AND f."active") AS "focalPoint"
-    FROM contact`;
+    FROM contact`),
+  );
   const [existing] = existingSchema.parse(rows);
   if (existing) return { contact: { ...existing, created: false }, messageId };
 
@@ -86,7 +88,8 @@ export async function storeInbound(
   const contactId = randomUUID();
   const addressId = randomUUID();
   const pseudonym = pseudonymise(input.pseudonymSecret, message.channel, message.address);
-  await tx.$executeRaw`
+  await sql(
+    prepared(Prisma.sql`
     WITH contact AS (
       INSERT INTO "Contact" ("id", "pseudonym", "optedOut", "createdAt", "lastActiveAt")
       VALUES (${uuid(contactId)}, ${pseudonym}, false, ${utc(now)}, ${utc(now)})
@@ -94,7 +97,8 @@ export async function storeInbound(
       INSERT INTO "ContactAddress" ("id", "contactId", "channel", "address", "createdAt", "lastInboundAt")
       VALUES (${uuid(addressId)}, ${uuid(contactId)}, ${channel}, ${message.address}, ${utc(now)}, ${utc(now)})
     )
-    INSERT INTO "Message" ${messageColumns} VALUES (${messageValues(uuid(contactId))})`;
+    INSERT INTO "Message" ${messageColumns} VALUES (${messageValues(uuid(contactId))})`),
+  );
   return {
     contact: { id: contactId, pseudonym, language: null, optedOut: false, addressId, created: true, focalPoint: false },
     messageId,

@@ -7,12 +7,13 @@ export type Tx = Prisma.TransactionClient;
 export type DbClient = PrismaClient | Tx;
 
 /**
- * True when `error` is a unique-constraint violation: Prisma's P2002 from a model query, or a raw
- * query (P2010) that the driver adapter reports as `UniqueConstraintViolation` (SQLSTATE 23505).
+ * True when `error` is a unique-constraint violation: Prisma's P2002 from a model query, a raw
+ * query (P2010) that the driver adapter reports as `UniqueConstraintViolation`, or SQLSTATE 23505
+ * straight from `pg`.
  */
 export function isUniqueViolation(error: unknown): boolean {
   if (typeof error !== "object" || error === null || !("code" in error)) return false;
-  if (error.code === "P2002") return true;
+  if (error.code === "P2002" || error.code === "23505") return true;
   if (error.code !== "P2010" || !("meta" in error)) return false;
   const cause = adapterCause(error.meta);
   return cause?.kind === "UniqueConstraintViolation" || cause?.originalCode === "23505";

@@ -2,11 +2,14 @@ import { mkdirSync } from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
+import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaClient } from "../generated/prisma/client.js";
 import { checkReadiness } from "./checkReadiness.js";
+import { createStatementNamer } from "./createStatementNamer.js";
 import { applyMigrations } from "./migrations.js";
 import { lockDataDir } from "./pgliteLock.js";
+import type { PgConnections } from "./SqlRunner.js";
 
 export type Db = PrismaClient;
 
@@ -16,6 +19,8 @@ export interface Database {
   adapterFactory: SqlMigrationAwareDriverAdapterFactory;
   /** Describes where the data is, without credentials. */
   location: string;
+  /** PostgreSQL only: the pool Prisma uses, for the inbound fast lane's direct statements. */
+  pg?: PgConnections;
   close(): Promise<void>;
 }
 
@@ -54,14 +59,23 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
 }
 
 function openPostgres(url: string, poolSize = 10): Database {
-  const adapterFactory = new PrismaPg({ connectionString: url, max: poolSize });
+  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // An idle connection that fails (the server restarted) is dropped by the pool; without a
+  // listener the error would end the process. Prisma reports the failures of queries.
+  pool.on("error", () => {});
+  const name = createStatementNamer();
+  const adapterFactory = new PrismaPg(pool, { statementNameGenerator: name });
   const prisma = new PrismaClient({ adapter: adapterFactory });
   return {
     prisma,
     kind: "postgres",
     adapterFactory,
     location: describePostgresUrl(url),
-    close: () => prisma.$disconnect(),
+    pg: { pool, name },
+    close: async () => {
+      await prisma.$disconnect();
+      await pool.end();
+    },
   };
 }
 

@@ -1,4 +1,5 @@
 import { Prisma } from "../generated/prisma/client.js";
+import { preparedMarker } from "./createStatementNamer.js";
 
 /**
  * Values for hand-written SQL on the hot paths (inbound messages, the outbox), where one statement
@@ -44,4 +45,12 @@ export function withStatements(ctes: Prisma.Sql[], final: Prisma.Sql): Prisma.Sq
   if (ctes.length === 0) return final;
   const named = ctes.map((cte, i) => Prisma.sql`${Prisma.raw(`s${i}`)} AS (${cte})`);
   return Prisma.sql`WITH ${Prisma.join(named, ", ")} ${final}`;
+}
+
+/**
+ * Marks a statement that runs for every message (parameters only change keys and values) to be
+ * prepared once per connection and keep its plan: see `createStatementNamer`.
+ */
+export function prepared(sql: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`${Prisma.raw(preparedMarker)} ${sql}`;
 }

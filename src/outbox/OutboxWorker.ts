@@ -5,6 +5,7 @@ import type { MessagingChannel } from "../conversations/InboundMessage.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
 import type { Logger } from "../log/createLogger.js";
 import { type ClaimedOutboxItem, claimOutboxItems } from "./claimOutboxItems.js";
+import { createSentRecorder } from "./createSentRecorder.js";
 import type { ChannelSender, OutboundBody, OutboundSend, SendResult } from "./OutboundBody.js";
 import { outboundBodySchema } from "./outboundBodySchema.js";
 import { RateLimiter } from "./RateLimiter.js";
@@ -83,6 +84,7 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   const backoff = options.backoff ?? defaultBackoff;
   const simulator = options.simulator ?? new SimulatorSender();
   const limiter = options.limiter ?? new RateLimiter();
+  const recordSentItem = createSentRecorder(options.prisma, options.workerId, now);
   const stopping = new AbortController();
   // Every item waiting for a rate slot listens for the stop.
   setMaxListeners(0, stopping.signal);
@@ -216,7 +218,10 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
 
   async function finish(item: ClaimedOutboxItem, outcome: SendOutcome): Promise<void> {
     try {
-      const recorded = await recordSendOutcome(options.prisma, item, options.workerId, outcome, now());
+      const recorded =
+        outcome.kind === "sent"
+          ? await recordSentItem({ item, providerMessageId: outcome.providerMessageId })
+          : await recordSendOutcome(options.prisma, item, options.workerId, outcome, now());
       const level = outcome.kind === "dead" || outcome.kind === "failed" ? "warn" : "debug";
       // Ids, channel and codes only: never the recipient or the text.
       options.log[level](

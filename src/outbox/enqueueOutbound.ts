@@ -1,6 +1,8 @@
 import { randomUUID } from "node:crypto";
+import { z } from "zod";
 import { simulatorPrefix } from "../channels/simulator/SimulatorSender.js";
 import type { MessagingChannel } from "../conversations/InboundMessage.js";
+import { prismaSql, type SqlRunner } from "../db/SqlRunner.js";
 import { enumValue, jsonb, utc, uuid, withStatements } from "../db/sqlValues.js";
 import { renderForSms } from "../engine/render.js";
 import { smsSegments } from "../engine/smsSegments.js";
@@ -47,7 +49,7 @@ export interface EnqueuedOutbound {
 }
 
 /** The client or transaction `enqueueOutbound` writes through. */
-export type EnqueueClient = Pick<Prisma.TransactionClient, "$executeRaw" | "contactAddress">;
+export type EnqueueClient = Pick<Prisma.TransactionClient, "$queryRaw">;
 
 /** One planned outbound message: the `Message` row and its `OutboxItem`, ready to insert. */
 export interface OutboundRow extends EnqueuedOutbound {
@@ -84,8 +86,9 @@ let lastEnqueuedAt = 0;
  * });
  */
 export async function enqueueOutbound(tx: EnqueueClient, input: EnqueueOutboundInput): Promise<EnqueuedOutbound> {
-  const row = await planOutbound(tx, input);
-  await tx.$executeRaw(withStatements(outboundInserts([row]), Prisma.sql`SELECT 1`));
+  const sql = prismaSql(tx);
+  const row = await planOutbound(sql, input);
+  await sql(withStatements(outboundInserts([row]), Prisma.sql`SELECT 1`));
   return {
     messageId: row.messageId,
     outboxId: row.outboxId,
@@ -101,11 +104,8 @@ export async function enqueueOutbound(tx: EnqueueClient, input: EnqueueOutboundI
  * order. `outboundInserts` turns planned rows into SQL; the inbound path writes them together with the
  * rest of a message's effects in one statement.
  */
-export async function planOutbound(
-  tx: Pick<EnqueueClient, "contactAddress">,
-  input: EnqueueOutboundInput,
-): Promise<OutboundRow> {
-  const plan = await planDelivery(tx, input);
+export async function planOutbound(sql: SqlRunner, input: EnqueueOutboundInput): Promise<OutboundRow> {
+  const plan = await planDelivery(sql, input);
   const rendered = renderForSms(plan.body);
   const sms = plan.channel === "sms" ? smsSegments(rendered) : null;
   const at = new Date(Math.max(input.now.getTime(), lastEnqueuedAt + 1));
@@ -157,34 +157,21 @@ interface DeliveryPlan {
   route: EnqueuedOutbound["route"];
 }
 
-async function planDelivery(
-  tx: Pick<EnqueueClient, "contactAddress">,
-  input: EnqueueOutboundInput,
-): Promise<DeliveryPlan> {
+async function planDelivery(sql: SqlRunner, input: EnqueueOutboundInput): Promise<DeliveryPlan> {
   const direct = { channel: input.channel, recipient: input.recipient, body: input.body };
   if (input.channel !== "whatsapp") return { ...direct, route: null };
   if (input.recipient.startsWith(simulatorPrefix)) return { ...direct, route: "freeform" };
-  const whatsapp = input.recipientLastInboundAt
-    ? { lastInboundAt: input.recipientLastInboundAt }
-    : await tx.contactAddress.findUnique({
-        where: { channel_address: { channel: "whatsapp", address: input.recipient } },
-        select: { lastInboundAt: true },
-      });
-  const lastInboundAt = whatsapp?.lastInboundAt ?? null;
+  const lastInboundAt = input.recipientLastInboundAt ?? (await whatsAppLastInbound(sql, input.recipient));
   // The contact's phone number matters only outside the window: look it up only then.
-  const sms =
+  const smsAddress =
     !insideWhatsAppWindow({ lastInboundAt, now: input.now }) && input.contactId && input.config.twilio?.smsFrom
-      ? await tx.contactAddress.findFirst({
-          where: { contactId: input.contactId, channel: "sms" },
-          select: { address: true },
-          orderBy: { createdAt: "asc" },
-        })
+      ? await firstSmsAddress(sql, input.contactId)
       : null;
   const route = chooseWhatsAppRoute({
     lastInboundAt,
     now: input.now,
     templateSid: input.config.twilio?.whatsappTemplateSid,
-    smsAddress: sms?.address ?? null,
+    smsAddress,
   });
   switch (route.route) {
     case "freeform":
@@ -225,4 +212,25 @@ function payloadOf(body: OutboundBody, route: EnqueuedOutbound["route"]): Prisma
     ...(body.template ? { template: body.template.contentSid } : {}),
     ...(route ? { route } : {}),
   };
+}
+
+const lastInboundSchema = z.array(z.object({ ms: z.number().nullable() }));
+
+/** When a WhatsApp address last wrote (null: never, or no such address). */
+async function whatsAppLastInbound(sql: SqlRunner, address: string): Promise<Date | null> {
+  const rows = await sql(Prisma.sql`
+    SELECT (EXTRACT(EPOCH FROM "lastInboundAt") * 1000)::float8 AS "ms" FROM "ContactAddress"
+    WHERE "channel" = 'whatsapp' AND "address" = ${address}`);
+  const ms = lastInboundSchema.parse(rows)[0]?.ms;
+  return ms === undefined || ms === null ? null : new Date(ms);
+}
+
+const addressSchema = z.array(z.object({ address: z.string() }));
+
+/** The contact's first SMS number, for the fallback outside the WhatsApp window. */
+async function firstSmsAddress(sql: SqlRunner, contactId: string): Promise<string | null> {
+  const rows = await sql(Prisma.sql`
+    SELECT "address" FROM "ContactAddress" WHERE "contactId" = ${uuid(contactId)} AND "channel" = 'sms'
+    ORDER BY "createdAt" ASC LIMIT 1`);
+  return addressSchema.parse(rows)[0]?.address ?? null;
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { utc } from "../db/sqlValues.js";
+import { prepared, utc } from "../db/sqlValues.js";
 import { Prisma, type PrismaClient } from "../generated/prisma/client.js";
 import type { ClaimedOutboxItem } from "./claimOutboxItems.js";
 
@@ -30,7 +30,10 @@ export async function recordSendOutcome(
 ): Promise<boolean> {
   const held: Prisma.OutboxItemWhereInput = { id: item.id, status: "sending", lockedBy: workerId };
   const release = { lockedUntil: null, lockedBy: null };
-  if (outcome.kind === "sent") return recordSent(prisma, item, workerId, outcome.providerMessageId, now);
+  if (outcome.kind === "sent") {
+    const recorded = await recordSent(prisma, workerId, [{ item, providerMessageId: outcome.providerMessageId }], now);
+    return recorded.has(item.id);
+  }
   if (outcome.kind === "deferred") {
     return (await deferOutboxItems(prisma, workerId, [{ item, nextAttemptAt: outcome.nextAttemptAt }])) > 0;
   }
@@ -72,36 +75,49 @@ export async function recordSendOutcome(
 
 const recordedSchema = z.array(z.object({ id: z.string() }));
 
+/** One sent item to record: the claim, and the provider's id for the message. */
+export interface SentItem {
+  item: ClaimedOutboxItem;
+  providerMessageId: string;
+}
+
 /**
- * The hot path in one statement (one round trip instead of five): the item becomes `sent` if this
- * worker still holds it, and its message gets the provider id and, unless a delivery status came
- * first, the status `sent`.
+ * Records sends in one statement (the outbox's hot path: `createSentRecorder` gathers the sends
+ * that finish together): each item becomes `sent` if this worker still holds it, and its message
+ * gets the provider id and, unless a delivery status came first, the status `sent`. Returns the
+ * ids of the items recorded; an item missing from it had lost its lock.
  */
-async function recordSent(
-  prisma: PrismaClient,
-  item: ClaimedOutboxItem,
+export async function recordSent(
+  prisma: Pick<PrismaClient, "$queryRaw">,
   workerId: string,
-  providerMessageId: string,
+  sent: readonly SentItem[],
   now: Date,
-): Promise<boolean> {
+): Promise<Set<string>> {
+  if (sent.length === 0) return new Set();
   const at = utc(now);
-  const rows = await prisma.$queryRaw`
-    WITH item AS (
-      UPDATE "OutboxItem"
+  const rows = await prisma.$queryRaw(
+    prepared(Prisma.sql`
+    WITH input AS (
+      SELECT * FROM unnest(${sent.map((s) => s.item.id)}::uuid[], ${sent.map((s) => s.providerMessageId)}::text[],
+        ${sent.map((s) => s.item.attempts)}::int[]) AS i("id", "providerMessageId", "attempts")
+    ), item AS (
+      UPDATE "OutboxItem" AS o
       SET "status" = 'sent', "sentAt" = ${at},
           "lockedUntil" = NULL, "lockedBy" = NULL, "lastError" = NULL
-      WHERE "id" = ${item.id}::uuid AND "status" = 'sending' AND "lockedBy" = ${workerId}
-      RETURNING "messageId"
+      FROM input
+      WHERE o."id" = input."id" AND o."status" = 'sending' AND o."lockedBy" = ${workerId}
+      RETURNING o."id", o."messageId"
     )
     UPDATE "Message" AS m
-    SET "providerMessageId" = ${providerMessageId},
-        "attempts" = ${item.attempts},
+    SET "providerMessageId" = input."providerMessageId",
+        "attempts" = input."attempts",
         "updatedAt" = ${at},
         "status" = CASE WHEN m."status" IN ('queued', 'sending') THEN 'sent'::"MessageStatus" ELSE m."status" END
-    FROM item
+    FROM item JOIN input ON input."id" = item."id"
     WHERE m."id" = item."messageId"
-    RETURNING m."id"::text AS "id"`;
-  return recordedSchema.parse(rows).length > 0;
+    RETURNING item."id"::text AS "id"`),
+  );
+  return new Set(recordedSchema.parse(rows).map((row) => row.id));
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { InboundHandlerDeps, Sender } from "../conversations/createInboundHandler.js";
 import { persistResult } from "../conversations/persistResult.js";
+import { prismaSql } from "../db/SqlRunner.js";
 import type { Tx } from "../db/Tx.js";
 import type { Engine } from "../engine/createEngine.js";
 import type { ActionRegistry } from "../engine/types.js";
@@ -109,7 +110,7 @@ async function followUpOne(
     },
   );
   const persistDeps: Pick<InboundHandlerDeps, "engine" | "config"> = { engine: deps.engine, config: deps.config };
-  await persistResult(tx, persistDeps, { sender, activeId: null, result, now });
+  await persistResult(prismaSql(tx), persistDeps, { sender, activeId: null, result, now });
   await tx.referral.update({ where: { id: referral.id }, data: { followUpSentAt: now } });
   await tx.referralEvent.create({ data: { referralId: referral.id, type: "followup_sent", at: now } });
   await recordMealEvents(tx, [referralMealEvent("referral.followup_sent", referral, now)]);

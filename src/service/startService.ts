@@ -114,6 +114,7 @@ export async function startService(config: Config, log: Logger, options: StartOp
       },
       commands,
       afterCommit: wakeOutbox,
+      ...(db.pg ? { fastLane: db.pg } : {}),
     });
 
     const ctx: FeatureContext = {

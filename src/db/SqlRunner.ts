@@ -1,0 +1,34 @@
+import type pg from "pg";
+import type { Prisma } from "../generated/prisma/client.js";
+import type { Tx } from "./Tx.js";
+
+/**
+ * Runs one hand-written statement and returns its rows. The inbound hot path is written against
+ * this, so it runs the same SQL inside a Prisma transaction or straight on a `pg` connection
+ * (`createInboundHandler`'s fast lane on PostgreSQL). Statements return only text, numbers,
+ * booleans and JSON (no timestamps, bigints or decimals), which both drivers return alike.
+ */
+export type SqlRunner = (sql: Prisma.Sql) => Promise<unknown[]>;
+
+/** Statements through Prisma: a transaction client, or the client itself. */
+export function prismaSql(tx: Pick<Tx, "$queryRaw">): SqlRunner {
+  return (sql) => tx.$queryRaw<unknown[]>(sql);
+}
+
+/**
+ * Statements straight on a `pg` connection; `name` names the statements worth preparing
+ * (`createStatementNamer`), shared with Prisma's adapter, which uses the same connections.
+ */
+export function pgSql(client: pg.ClientBase, name: (query: { sql: string }) => string): SqlRunner {
+  return async (sql) => {
+    const text = sql.text;
+    const result = await client.query({ name: name({ sql: text }) || undefined, text, values: sql.values });
+    return result.rows;
+  };
+}
+
+/** Direct `pg` connections beside Prisma on PostgreSQL: Prisma's own pool, and its statement names. */
+export interface PgConnections {
+  pool: pg.Pool;
+  name: (query: { sql: string }) => string;
+}

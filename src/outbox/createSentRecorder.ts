@@ -1,0 +1,54 @@
+import type { PrismaClient } from "../generated/prisma/client.js";
+import { recordSent, type SentItem } from "./recordSendOutcome.js";
+
+/** Records one send; resolves to false when the worker had lost the item's lock. */
+export type SentRecorder = (sent: SentItem) => Promise<boolean>;
+
+/** At most this many sends per statement. */
+const maxBatch = 100;
+
+/**
+ * Gathers the sends a worker finishes into few statements (`recordSent`): a send is recorded at
+ * once when no statement is under way, and otherwise with all those that finished meanwhile, in
+ * the next statement. A lone send waits for nothing; under load one statement records a batch.
+ *
+ * @example
+ * const record = createSentRecorder(prisma, "web-1", () => new Date());
+ * const held = await record({ item, providerMessageId: "SM123" });
+ */
+export function createSentRecorder(
+  prisma: Pick<PrismaClient, "$queryRaw">,
+  workerId: string,
+  now: () => Date,
+): SentRecorder {
+  const waiting: { sent: SentItem; settle: (held: boolean) => void; fail: (error: unknown) => void }[] = [];
+  let flushing = false;
+
+  async function flush(): Promise<void> {
+    flushing = true;
+    try {
+      while (waiting.length > 0) {
+        const batch = waiting.splice(0, maxBatch);
+        try {
+          const recorded = await recordSent(
+            prisma,
+            workerId,
+            batch.map((w) => w.sent),
+            now(),
+          );
+          for (const w of batch) w.settle(recorded.has(w.sent.item.id));
+        } catch (error) {
+          for (const w of batch) w.fail(error);
+        }
+      }
+    } finally {
+      flushing = false;
+    }
+  }
+
+  return (sent) =>
+    new Promise<boolean>((settle, fail) => {
+      waiting.push({ sent, settle, fail });
+      if (!flushing) void flush();
+    });
+}
