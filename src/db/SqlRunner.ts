@@ -16,10 +16,10 @@ export function prismaSql(tx: Pick<Tx, "$queryRaw">): SqlRunner {
 }
 
 /**
- * Statements straight on a `pg` connection; `name` names the statements worth preparing
+ * Statements straight on a `pg` connection (or a pool: each statement on any free connection); `name` names the statements worth preparing
  * (`createStatementNamer`), shared with Prisma's adapter, which uses the same connections.
  */
-export function pgSql(client: pg.ClientBase, name: (query: { sql: string }) => string): SqlRunner {
+export function pgSql(client: Pick<pg.ClientBase, "query">, name: (query: { sql: string }) => string): SqlRunner {
   return async (sql) => {
     const text = sql.text;
     const result = await client.query({ name: name({ sql: text }) || undefined, text, values: sql.values });
@@ -27,8 +27,13 @@ export function pgSql(client: pg.ClientBase, name: (query: { sql: string }) => s
   };
 }
 
-/** Direct `pg` connections beside Prisma on PostgreSQL: Prisma's own pool, and its statement names. */
+/** Direct `pg` connections beside Prisma on PostgreSQL. */
 export interface PgConnections {
+  /**
+   * Prisma's own pool. The inbound fast lane and the outbox workers take connections from it: under
+   * overload the outbox waits its turn behind inbound messages, whose webhooks must be answered
+   * (Twilio retries after 15 s), and catches up when the burst is over.
+   */
   pool: pg.Pool;
   name: (query: { sql: string }) => string;
 }

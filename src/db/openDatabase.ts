@@ -61,7 +61,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
 function openPostgres(url: string, poolSize = 10): Database {
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
   // An idle connection that fails (the server restarted) is dropped by the pool; without a
-  // listener the error would end the process. Prisma reports the failures of queries.
+  // listener the error would end the process. Failed statements are reported where they run.
   pool.on("error", () => {});
   const name = createStatementNamer();
   const adapterFactory = new PrismaPg(pool, { statementNameGenerator: name });

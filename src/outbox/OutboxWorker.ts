@@ -2,6 +2,7 @@ import { setMaxListeners } from "node:events";
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import { SimulatorSender, simulatorPrefix } from "../channels/simulator/SimulatorSender.js";
 import type { MessagingChannel } from "../conversations/InboundMessage.js";
+import { prismaSql, type SqlRunner } from "../db/SqlRunner.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
 import type { Logger } from "../log/createLogger.js";
 import { type ClaimedOutboxItem, claimOutboxItems } from "./claimOutboxItems.js";
@@ -15,6 +16,11 @@ import { type BackoffOptions, defaultBackoff, retryDelayMs } from "./retryDelayM
 
 export interface OutboxWorkerOptions {
   prisma: PrismaClient;
+  /**
+   * Where the hot statements (claim, record a send) run: by default through `prisma`; on
+   * PostgreSQL, straight on `pg` (`pgSql(db.pg.pool, db.pg.name)`).
+   */
+  sql?: SqlRunner;
   /** One sender per channel; an item on a channel without one fails with code `no_sender`. */
   senders: Partial<Record<MessagingChannel, ChannelSender>>;
   /** Where `sim:` recipients go (default: a `SimulatorSender` that only marks them sent). */
@@ -84,7 +90,8 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   const backoff = options.backoff ?? defaultBackoff;
   const simulator = options.simulator ?? new SimulatorSender();
   const limiter = options.limiter ?? new RateLimiter();
-  const recordSentItem = createSentRecorder(options.prisma, options.workerId, now);
+  const sql = options.sql ?? prismaSql(options.prisma);
+  const recordSentItem = createSentRecorder(sql, options.workerId, now);
   const stopping = new AbortController();
   // Every item waiting for a rate slot listens for the stop.
   setMaxListeners(0, stopping.signal);
@@ -103,7 +110,7 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   }
 
   async function drainOnce(): Promise<number> {
-    const items = await claimOutboxItems(options.prisma, {
+    const items = await claimOutboxItems(sql, {
       workerId: options.workerId,
       limit: batchSize,
       now: now(),

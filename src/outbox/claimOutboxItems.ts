@@ -1,6 +1,7 @@
 import { z } from "zod";
+import type { SqlRunner } from "../db/SqlRunner.js";
 import { utc } from "../db/sqlValues.js";
-import type { PrismaClient } from "../generated/prisma/client.js";
+import { Prisma } from "../generated/prisma/client.js";
 
 /** One outbox row claimed by a worker: status `sending`, locked by it until `lockedUntil`. */
 export interface ClaimedOutboxItem {
@@ -50,15 +51,13 @@ export interface ClaimOptions {
  * sending, so one person's messages arrive in the order they were written.
  *
  * @example
- * const items = await claimOutboxItems(prisma, { workerId: "web-1", limit: 20, now: new Date(), lockMs: 120_000 });
+ * const items = await claimOutboxItems(prismaSql(prisma), { workerId: "web-1", limit: 20, now: new Date(), lockMs: 120_000 });
  */
-export async function claimOutboxItems(
-  prisma: Pick<PrismaClient, "$queryRaw">,
-  options: ClaimOptions,
-): Promise<ClaimedOutboxItem[]> {
+export async function claimOutboxItems(sql: SqlRunner, options: ClaimOptions): Promise<ClaimedOutboxItem[]> {
   const now = utc(options.now);
   const lockedUntil = utc(new Date(options.now.getTime() + options.lockMs));
-  const rows = await prisma.$queryRaw`
+  // Not prepared: the generic plan PostgreSQL would settle on is ten times slower.
+  const rows = await sql(Prisma.sql`
     WITH due AS (
       SELECT c."id"
       FROM "OutboxItem" AS c
@@ -80,6 +79,6 @@ export async function claimOutboxItems(
     FROM due, "Message" AS m
     WHERE o."id" = due."id" AND m."id" = o."messageId"
     RETURNING o."id"::text AS "id", o."messageId"::text AS "messageId", o."channel"::text AS "channel",
-      o."recipient", o."sender", o."body", o."attempts", o."maxAttempts", m."providerMessageId"`;
+      o."recipient", o."sender", o."body", o."attempts", o."maxAttempts", m."providerMessageId"`);
   return claimedSchema.parse(rows);
 }

@@ -1,11 +1,11 @@
-import type { PrismaClient } from "../generated/prisma/client.js";
+import type { SqlRunner } from "../db/SqlRunner.js";
 import { recordSent, type SentItem } from "./recordSendOutcome.js";
 
 /** Records one send; resolves to false when the worker had lost the item's lock. */
 export type SentRecorder = (sent: SentItem) => Promise<boolean>;
 
-/** At most this many sends per statement. */
-const maxBatch = 100;
+/** At most this many sends per statement (each size is a statement of its own, prepared once). */
+const maxBatch = 50;
 
 /**
  * Gathers the sends a worker finishes into few statements (`recordSent`): a send is recorded at
@@ -13,14 +13,10 @@ const maxBatch = 100;
  * the next statement. A lone send waits for nothing; under load one statement records a batch.
  *
  * @example
- * const record = createSentRecorder(prisma, "web-1", () => new Date());
+ * const record = createSentRecorder(prismaSql(prisma), "web-1", () => new Date());
  * const held = await record({ item, providerMessageId: "SM123" });
  */
-export function createSentRecorder(
-  prisma: Pick<PrismaClient, "$queryRaw">,
-  workerId: string,
-  now: () => Date,
-): SentRecorder {
+export function createSentRecorder(sql: SqlRunner, workerId: string, now: () => Date): SentRecorder {
   const waiting: { sent: SentItem; settle: (held: boolean) => void; fail: (error: unknown) => void }[] = [];
   let flushing = false;
 
@@ -31,7 +27,7 @@ export function createSentRecorder(
         const batch = waiting.splice(0, maxBatch);
         try {
           const recorded = await recordSent(
-            prisma,
+            sql,
             workerId,
             batch.map((w) => w.sent),
             now(),

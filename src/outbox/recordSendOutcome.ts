@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { prismaSql, type SqlRunner } from "../db/SqlRunner.js";
 import { prepared, utc } from "../db/sqlValues.js";
 import { Prisma, type PrismaClient } from "../generated/prisma/client.js";
 import type { ClaimedOutboxItem } from "./claimOutboxItems.js";
@@ -31,7 +32,8 @@ export async function recordSendOutcome(
   const held: Prisma.OutboxItemWhereInput = { id: item.id, status: "sending", lockedBy: workerId };
   const release = { lockedUntil: null, lockedBy: null };
   if (outcome.kind === "sent") {
-    const recorded = await recordSent(prisma, workerId, [{ item, providerMessageId: outcome.providerMessageId }], now);
+    const sent = [{ item, providerMessageId: outcome.providerMessageId }];
+    const recorded = await recordSent(prismaSql(prisma), workerId, sent, now);
     return recorded.has(item.id);
   }
   if (outcome.kind === "deferred") {
@@ -88,18 +90,20 @@ export interface SentItem {
  * ids of the items recorded; an item missing from it had lost its lock.
  */
 export async function recordSent(
-  prisma: Pick<PrismaClient, "$queryRaw">,
+  sql: SqlRunner,
   workerId: string,
   sent: readonly SentItem[],
   now: Date,
 ): Promise<Set<string>> {
   if (sent.length === 0) return new Set();
   const at = utc(now);
-  const rows = await prisma.$queryRaw(
+  const rows = await sql(
     prepared(Prisma.sql`
-    WITH input AS (
-      SELECT * FROM unnest(${sent.map((s) => s.item.id)}::uuid[], ${sent.map((s) => s.providerMessageId)}::text[],
-        ${sent.map((s) => s.item.attempts)}::int[]) AS i("id", "providerMessageId", "attempts")
+    WITH input ("id", "providerMessageId", "attempts") AS (
+      VALUES ${Prisma.join(
+        sent.map((s) => Prisma.sql`(${s.item.id}::uuid, ${s.providerMessageId}, ${s.item.attempts}::int)`),
+        ", ",
+      )}
     ), item AS (
       UPDATE "OutboxItem" AS o
       SET "status" = 'sent', "sentAt" = ${at},

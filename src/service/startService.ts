@@ -13,6 +13,7 @@ import { createInboundHandler } from "../conversations/createInboundHandler.js";
 import { checkReadiness } from "../db/checkReadiness.js";
 import { readMigrations } from "../db/migrations.js";
 import { type Database, openDatabase } from "../db/openDatabase.js";
+import { pgSql } from "../db/SqlRunner.js";
 import type { ActionRegistry } from "../engine/types.js";
 import { createApp } from "../http/createApp.js";
 import type { Logger } from "../log/createLogger.js";
@@ -82,6 +83,7 @@ export async function startService(config: Config, log: Logger, options: StartOp
     const workers = Array.from({ length: config.outboxWorkers }, (_, i) =>
       startOutboxWorker({
         prisma: db.prisma,
+        ...(db.pg ? { sql: pgSql(db.pg.pool, db.pg.name) } : {}),
         senders,
         log,
         rates: config.rates,

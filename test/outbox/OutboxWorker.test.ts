@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { prismaSql } from "../../src/db/SqlRunner.js";
 import { createLogger } from "../../src/log/createLogger.js";
 import { claimOutboxItems } from "../../src/outbox/claimOutboxItems.js";
 import { type OutboxWorkerOptions, startOutboxWorker } from "../../src/outbox/OutboxWorker.js";
@@ -274,7 +275,7 @@ describe("outbox worker", () => {
   it("reclaims the items of a crashed worker once their lock expires", async () => {
     const queued = await enqueue(db.prisma, "sms", "+243990000009", { text: "Merci" });
     // A worker claims it, then dies before sending.
-    const claimed = await claimOutboxItems(db.prisma, {
+    const claimed = await claimOutboxItems(prismaSql(db.prisma), {
       workerId: "crashed",
       limit: 10,
       now: new Date(clock),

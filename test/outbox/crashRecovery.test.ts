@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TwilioSender } from "../../src/channels/twilio/TwilioSender.js";
+import { prismaSql } from "../../src/db/SqlRunner.js";
 import { claimOutboxItems } from "../../src/outbox/claimOutboxItems.js";
 import { enqueueOutbound } from "../../src/outbox/enqueueOutbound.js";
 import { outboundBodySchema } from "../../src/outbox/outboundBodySchema.js";
@@ -31,7 +32,7 @@ describe("outbox: a worker dies between Twilio's acceptance and its record", () 
 
   /** Claims the item as a worker that then dies after sending it: nothing is recorded. */
   async function sendAndDie(outboxId: string) {
-    const [claimed] = await claimOutboxItems(t.service.db.prisma, {
+    const [claimed] = await claimOutboxItems(prismaSql(t.service.db.prisma), {
       workerId: "doomed:1:0",
       limit: 1,
       now: new Date(Date.now() + 3_600_001),
