@@ -105,12 +105,11 @@ async function tryFastLane(
 ): Promise<InboundResult | null> {
   const client = await lane.pool.connect();
   let broken: Error | undefined;
+  let result: InboundResult;
   try {
     await client.query("BEGIN");
-    const result = await handleMessage({ sql: pgSql(client, lane.name), tx: null }, deps, message);
+    result = await handleMessage({ sql: pgSql(client, lane.name), tx: null }, deps, message);
     await client.query("COMMIT");
-    deps.afterCommit?.();
-    return result;
   } catch (error) {
     await client.query("ROLLBACK").catch((rollbackError: unknown) => {
       // The connection is unusable: the pool must not hand it out again.
@@ -121,6 +120,8 @@ async function tryFastLane(
   } finally {
     client.release(broken);
   }
+  deps.afterCommit?.();
+  return result;
 }
 
 function isCommandText(message: InboundMessage): boolean {
