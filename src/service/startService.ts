@@ -14,6 +14,7 @@ import { checkReadiness } from "../db/checkReadiness.js";
 import { readMigrations } from "../db/migrations.js";
 import { type Database, openDatabase } from "../db/openDatabase.js";
 import { pgSql } from "../db/SqlRunner.js";
+import { startPgliteMaintenance } from "../db/startPgliteMaintenance.js";
 import type { ActionRegistry } from "../engine/types.js";
 import { createApp } from "../http/createApp.js";
 import type { Logger } from "../log/createLogger.js";
@@ -142,6 +143,10 @@ export async function startService(config: Config, log: Logger, options: StartOp
     for (const feature of features) routers.push(...(feature.routers?.(ctx) ?? []));
     if (config.jobsEnabled) {
       for (const feature of features) if (feature.start) stoppers.push(await feature.start(ctx));
+      if (db.kind === "pglite") {
+        const maintenance = startPgliteMaintenance({ prisma: db.prisma, log, owner: instanceId });
+        stoppers.push(() => maintenance.stop());
+      }
     }
 
     const app = createApp({
