@@ -16,8 +16,9 @@ export function prismaSql(tx: Pick<Tx, "$queryRaw">): SqlRunner {
 }
 
 /**
- * Statements straight on a `pg` connection (or a pool: each statement on any free connection); `name` names the statements worth preparing
- * (`createStatementNamer`), shared with Prisma's adapter, which uses the same connections.
+ * Statements straight on a `pg` connection, or on a pool (each statement on any free connection).
+ * `name` names the statements worth preparing (`createStatementNamer`); Prisma's adapter uses the
+ * same namer on the same connections.
  */
 export function pgSql(client: Pick<pg.ClientBase, "query">, name: (query: { sql: string }) => string): SqlRunner {
   return async (sql) => {

@@ -34,11 +34,22 @@ export function createSentRecorder(sql: SqlRunner, workerId: string, now: () => 
           );
           for (const w of batch) w.settle(recorded.has(w.sent.item.id));
         } catch (error) {
-          for (const w of batch) w.fail(error);
+          if (batch.length === 1) for (const w of batch) w.fail(error);
+          // One send that cannot be recorded must not leave the others unrecorded (they would be
+          // sent again after their lock expires): record each alone.
+          else for (const w of batch) await recordAlone(w);
         }
       }
     } finally {
       flushing = false;
+    }
+  }
+
+  async function recordAlone(w: (typeof waiting)[number]): Promise<void> {
+    try {
+      w.settle((await recordSent(sql, workerId, [w.sent], now())).has(w.sent.item.id));
+    } catch (error) {
+      w.fail(error);
     }
   }
 
