@@ -15,7 +15,6 @@ import { createInterface } from "node:readline";
 import { z } from "zod";
 import { TwilioSender } from "../src/channels/twilio/TwilioSender.js";
 import { type Database, openDatabase } from "../src/db/openDatabase.js";
-import { pgSql } from "../src/db/SqlRunner.js";
 import type { PrismaClient } from "../src/generated/prisma/client.js";
 import { createLogger } from "../src/log/createLogger.js";
 import { enqueueOutbound } from "../src/outbox/enqueueOutbound.js";
@@ -93,7 +92,7 @@ async function drain(clients: Database[], rates: OutboxRates, via: TwilioSender)
   const workers = clients.map((database, i) =>
     startOutboxWorker({
       prisma: database.prisma,
-      ...(database.pg ? { sql: pgSql(database.pg.pool, database.pg.name) } : {}),
+      sql: database.sql,
       senders: { sms: via },
       log,
       rates,
@@ -156,7 +155,7 @@ for (const kind of kinds) {
     const started = performance.now();
     const worker = startOutboxWorker({
       prisma: db.prisma,
-      ...(db.pg ? { sql: pgSql(db.pg.pool, db.pg.name) } : {}),
+      sql: db.sql,
       senders: { sms: remoteSender },
       log,
       rates: unlimited,

@@ -1,5 +1,6 @@
 import type pg from "pg";
 import type { Prisma } from "../generated/prisma/client.js";
+import type { StatementNamer } from "./createStatementNamer.js";
 import type { Tx } from "./Tx.js";
 
 /**
@@ -20,7 +21,7 @@ export function prismaSql(tx: Pick<Tx, "$queryRaw">): SqlRunner {
  * `name` names the statements worth preparing (`createStatementNamer`); Prisma's adapter uses the
  * same namer on the same connections.
  */
-export function pgSql(client: Pick<pg.ClientBase, "query">, name: (query: { sql: string }) => string): SqlRunner {
+export function pgSql(client: Pick<pg.ClientBase, "query">, name: StatementNamer): SqlRunner {
   return async (sql) => {
     const text = sql.text;
     const result = await client.query({ name: name({ sql: text }) || undefined, text, values: sql.values });
@@ -36,5 +37,5 @@ export interface PgConnections {
    * (Twilio retries after 15 s), and catches up when the burst is over.
    */
   pool: pg.Pool;
-  name: (query: { sql: string }) => string;
+  name: StatementNamer;
 }

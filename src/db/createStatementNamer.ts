@@ -1,5 +1,8 @@
 import { createHash } from "node:crypto";
 
+/** Gives a statement's name for pg (an empty name: not prepared). */
+export type StatementNamer = (query: { sql: string }) => string;
+
 /** The comment that opens a statement worth preparing: see `prepared()` in `sqlValues.ts`. */
 export const preparedMarker = "/* prepared */";
 
@@ -18,7 +21,7 @@ export const preparedMarker = "/* prepared */";
  * @example
  * new PrismaPg({ connectionString }, { statementNameGenerator: createStatementNamer() });
  */
-export function createStatementNamer(limit = 500): (query: { sql: string }) => string {
+export function createStatementNamer(limit = 500): StatementNamer {
   const names = new Map<string, string>();
   return ({ sql }) => {
     const known = names.get(sql);

@@ -9,7 +9,7 @@ import { checkReadiness } from "./checkReadiness.js";
 import { createStatementNamer } from "./createStatementNamer.js";
 import { applyMigrations } from "./migrations.js";
 import { lockDataDir } from "./pgliteLock.js";
-import type { PgConnections } from "./SqlRunner.js";
+import { type PgConnections, pgSql, prismaSql, type SqlRunner } from "./SqlRunner.js";
 
 export type Db = PrismaClient;
 
@@ -21,6 +21,11 @@ export interface Database {
   location: string;
   /** PostgreSQL only: the pool Prisma uses, for the inbound fast lane's direct statements. */
   pg?: PgConnections;
+  /**
+   * Hand-written statements outside a transaction, the cheapest way: straight on `pg` on
+   * PostgreSQL, through Prisma on PGlite (the outbox worker's claims and records).
+   */
+  sql: SqlRunner;
   close(): Promise<void>;
 }
 
@@ -72,6 +77,7 @@ function openPostgres(url: string, poolSize = 10): Database {
     adapterFactory,
     location: describePostgresUrl(url),
     pg: { pool, name },
+    sql: pgSql(pool, name),
     close: async () => {
       await prisma.$disconnect();
       await pool.end();
@@ -89,6 +95,7 @@ async function openPglite(dataDir: string): Promise<Database> {
     return {
       prisma,
       kind: "pglite",
+      sql: prismaSql(prisma),
       adapterFactory,
       location: dataDir,
       close: async () => {

@@ -17,8 +17,8 @@ import { type BackoffOptions, defaultBackoff, retryDelayMs } from "./retryDelayM
 export interface OutboxWorkerOptions {
   prisma: PrismaClient;
   /**
-   * Where the hot statements (claim, record a send) run: by default through `prisma`; on
-   * PostgreSQL, straight on `pg` (`pgSql(db.pg.pool, db.pg.name)`).
+   * Where the hot statements (claim, record a send) run: by default through `prisma`; the service
+   * passes `Database.sql` (straight on `pg` on PostgreSQL).
    */
   sql?: SqlRunner;
   /** One sender per channel; an item on a channel without one fails with code `no_sender`. */
@@ -228,7 +228,7 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       const recorded =
         outcome.kind === "sent"
           ? await recordSentItem({ item, providerMessageId: outcome.providerMessageId })
-          : await recordSendOutcome(options.prisma, item, options.workerId, outcome, now());
+          : await recordSendOutcome(options.prisma, item, options.workerId, outcome);
       const level = outcome.kind === "dead" || outcome.kind === "failed" ? "warn" : "debug";
       // Ids, channel and codes only: never the recipient or the text.
       options.log[level](

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { prismaSql, type SqlRunner } from "../db/SqlRunner.js";
+import type { SqlRunner } from "../db/SqlRunner.js";
 import { prepared, utc } from "../db/sqlValues.js";
 import { Prisma, type PrismaClient } from "../generated/prisma/client.js";
 import type { ClaimedOutboxItem } from "./claimOutboxItems.js";
@@ -17,25 +17,19 @@ export type SendOutcome =
   | { kind: "deferred"; nextAttemptAt: Date };
 
 /**
- * Writes the outcome of one attempt on the outbox item and its message, in one transaction, only
- * if this worker still holds the item (a worker whose lock expired must not overwrite the worker
- * that reclaimed it). Returns false when the lock was lost. A message's status only moves forward:
- * a delivery status that arrived first is kept.
+ * Writes the outcome of an attempt that did not send (sends go to `recordSent`, in batches) on the
+ * outbox item and its message, in one transaction, only if this worker still holds the item (a
+ * worker whose lock expired must not overwrite the worker that reclaimed it). Returns false when the
+ * lock was lost. A message's status only moves forward: a delivery status that arrived first is kept.
  */
 export async function recordSendOutcome(
   prisma: PrismaClient,
   item: ClaimedOutboxItem,
   workerId: string,
-  outcome: SendOutcome,
-  now: Date,
+  outcome: Exclude<SendOutcome, { kind: "sent" }>,
 ): Promise<boolean> {
   const held: Prisma.OutboxItemWhereInput = { id: item.id, status: "sending", lockedBy: workerId };
   const release = { lockedUntil: null, lockedBy: null };
-  if (outcome.kind === "sent") {
-    const sent = [{ item, providerMessageId: outcome.providerMessageId }];
-    const recorded = await recordSent(prismaSql(prisma), workerId, sent, now);
-    return recorded.has(item.id);
-  }
   if (outcome.kind === "deferred") {
     return (await deferOutboxItems(prisma, workerId, [{ item, nextAttemptAt: outcome.nextAttemptAt }])) > 0;
   }

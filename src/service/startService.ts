@@ -13,7 +13,6 @@ import { createInboundHandler } from "../conversations/createInboundHandler.js";
 import { checkReadiness } from "../db/checkReadiness.js";
 import { readMigrations } from "../db/migrations.js";
 import { type Database, openDatabase } from "../db/openDatabase.js";
-import { pgSql } from "../db/SqlRunner.js";
 import { startPgliteMaintenance } from "../db/startPgliteMaintenance.js";
 import type { ActionRegistry } from "../engine/types.js";
 import { createApp } from "../http/createApp.js";
@@ -84,7 +83,7 @@ export async function startService(config: Config, log: Logger, options: StartOp
     const workers = Array.from({ length: config.outboxWorkers }, (_, i) =>
       startOutboxWorker({
         prisma: db.prisma,
-        ...(db.pg ? { sql: pgSql(db.pg.pool, db.pg.name) } : {}),
+        sql: db.sql,
         senders,
         log,
         rates: config.rates,
