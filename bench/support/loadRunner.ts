@@ -164,7 +164,9 @@ export async function startBuiltService(
 ): Promise<ChildProcess> {
   // BENCH_SERVICE_LOG=<file>: the service's log (warnings and errors) is appended there.
   const logTo = process.env.BENCH_SERVICE_LOG ? openSync(process.env.BENCH_SERVICE_LOG, "a") : "ignore";
-  const child = spawn(process.execPath, [...nodeArgs, "dist/src/main.js"], {
+  // BENCH_NODE_ARGS: flags NODE_OPTIONS does not take (e.g. --cpu-prof --cpu-prof-dir=/tmp/prof).
+  const extraArgs = process.env.BENCH_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...extraArgs, ...nodeArgs, "dist/src/main.js"], {
     env: {
       PATH: process.env.PATH ?? "",
       LOG_LEVEL: "warn",

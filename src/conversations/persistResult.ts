@@ -31,12 +31,14 @@ export interface PersistInput {
  * they changed, the conversation row (continued, started, ended; an expired one closed), the
  * replies and their outbox items, MEAL events, and the inbound message's link to its conversation.
  * Shared by inbound messages and conversations the service starts (follow-ups). Returns the id of
- * the conversation the replies belong to.
+ * the conversation the replies belong to. `sql` runs the look-ups; `last` runs that one statement
+ * (on a bare `pg` transaction, `commitWith`: the statement and the COMMIT in one round trip).
  */
 export async function persistResult(
   sql: SqlRunner,
   deps: { engine: Engine; config: Config },
   input: PersistInput,
+  last: SqlRunner = sql,
 ): Promise<string | null> {
   const { sender, result, now } = input;
   const statements: Prisma.Sql[] = [];
@@ -117,6 +119,6 @@ export async function persistResult(
     statements.push(Prisma.sql`UPDATE "Message" SET "conversationId" = ${uuid(conversationId)}, "updatedAt" = ${utc(now)}
       WHERE "id" = ${uuid(input.inboundMessageId)}`);
   }
-  if (statements.length > 0) await sql(prepared(withStatements(statements, Prisma.sql`SELECT 1`)));
+  if (statements.length > 0) await last(prepared(withStatements(statements, Prisma.sql`SELECT 1`)));
   return conversationId;
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
-import type { SqlRunner } from "../db/SqlRunner.js";
+import type { SqlBatch } from "../db/SqlRunner.js";
 import { enumValue, jsonb, prepared, utc, uuid } from "../db/sqlValues.js";
 import { Prisma } from "../generated/prisma/client.js";
 import { pseudonymise } from "../meal/pseudonymise.js";
@@ -22,6 +22,10 @@ export interface InboundContact {
 export interface StoredInbound {
   contact: InboundContact;
   messageId: string;
+  /** The provider message id was stored already: a repeated delivery, to acknowledge and ignore. */
+  duplicate: boolean;
+  /** The rows of the `alongside` read (none when there was none). */
+  alongside: unknown[];
 }
 
 const existingSchema = z.array(
@@ -32,24 +36,34 @@ const existingSchema = z.array(
     optedOut: z.boolean(),
     addressId: z.string(),
     focalPoint: z.boolean(),
+    stored: z.boolean(),
   }),
 );
 
+/** Storing one inbound message, as statements: for callers that send several messages' at once. */
+export interface InboundStorePlan {
+  messageId: string;
+  /**
+   * Finds the contact behind the address and locks it, records the inbound time on the address (the
+   * WhatsApp 24-hour window) and on the contact (retention), and stores the message unless its
+   * provider id is stored already. Returns no row when the address is new.
+   */
+  existing: Prisma.Sql;
+  /** What `existing` returned: the contact, and whether the message is a duplicate; null for a new address. */
+  found: (rows: unknown[]) => { contact: InboundContact; duplicate: boolean } | null;
+  /** For a new address: the statement that creates the contact with it and stores the message. */
+  create: () => { statement: Prisma.Sql; contact: InboundContact };
+}
+
 /**
- * The first step of handling an inbound message, in as few statements as possible (this runs for
- * every message): finds the contact behind the address — or creates it with that address — records
- * the inbound time on the address (the WhatsApp 24-hour window) and on the contact (retention), and
- * stores the message. Updating the contact row locks it until the transaction ends, so one contact's
- * messages are handled one at a time across connections and instances. A repeated provider message
- * id fails with a unique violation (the caller answers "duplicate").
- *
- * @example
- * const { contact, messageId } = await storeInbound(prismaSql(tx), { message, now, pseudonymSecret });
+ * The statements of `storeInbound`. A new contact created by two messages at once fails the second
+ * with a unique violation on its address (the caller tries again: the contact then exists).
  */
-export async function storeInbound(
-  sql: SqlRunner,
-  input: { message: InboundMessage; now: Date; pseudonymSecret: string },
-): Promise<StoredInbound> {
+export function planStoreInbound(input: {
+  message: InboundMessage;
+  now: Date;
+  pseudonymSecret: string;
+}): InboundStorePlan {
   const { message, now } = input;
   const messageId = randomUUID();
   const channel = enumValue("Channel", message.channel);
@@ -61,8 +75,9 @@ export async function storeInbound(
   const messageColumns = Prisma.sql`("id", "direction", "channel", "contactId", "providerMessageId", "text", "payload",
     "status", "createdAt", "updatedAt")`;
 
-  const rows = await sql(
-    prepared(Prisma.sql`
+  // A repeated delivery is a value, not an error: several messages share a transaction on the fast
+  // lane, and one duplicate must not fail the others.
+  const existing = prepared(Prisma.sql`
     WITH address AS (
       UPDATE "ContactAddress" SET "lastInboundAt" = ${utc(now)}
       WHERE "channel" = ${channel} AND "address" = ${message.address}
@@ -74,33 +89,76 @@ export async function storeInbound(
     ), stored AS (
       INSERT INTO "Message" ${messageColumns}
       SELECT ${messageValues(Prisma.sql`contact."id"`)} FROM contact
+      ON CONFLICT ("channel", "direction", "providerMessageId") DO NOTHING
+      RETURNING 1
     )
     SELECT contact."id"::text AS "id", contact."pseudonym", contact."language", contact."optedOut",
       contact."addressId"::text AS "addressId",
-      EXISTS (SELECT 1 FROM "FocalPoint" AS f WHERE f."contactId" = contact."id" AND f."active") AS "focalPoint"
-    FROM contact`),
-  );
-  const [existing] = existingSchema.parse(rows);
-  if (existing) return { contact: { ...existing, created: false }, messageId };
+      EXISTS (SELECT 1 FROM "FocalPoint" AS f WHERE f."contactId" = contact."id" AND f."active") AS "focalPoint",
+      EXISTS (SELECT 1 FROM stored) AS "stored"
+    FROM contact`);
 
-  // A new contact. If another message from the same address creates it first, the unique index
-  // on (channel, address) fails this transaction and the caller tries again.
-  const contactId = randomUUID();
-  const addressId = randomUUID();
-  const pseudonym = pseudonymise(input.pseudonymSecret, message.channel, message.address);
-  await sql(
-    prepared(Prisma.sql`
-    WITH contact AS (
-      INSERT INTO "Contact" ("id", "pseudonym", "optedOut", "createdAt", "lastActiveAt")
-      VALUES (${uuid(contactId)}, ${pseudonym}, false, ${utc(now)}, ${utc(now)})
-    ), address AS (
-      INSERT INTO "ContactAddress" ("id", "contactId", "channel", "address", "createdAt", "lastInboundAt")
-      VALUES (${uuid(addressId)}, ${uuid(contactId)}, ${channel}, ${message.address}, ${utc(now)}, ${utc(now)})
-    )
-    INSERT INTO "Message" ${messageColumns} VALUES (${messageValues(uuid(contactId))})`),
-  );
   return {
-    contact: { id: contactId, pseudonym, language: null, optedOut: false, addressId, created: true, focalPoint: false },
     messageId,
+    existing,
+    found: (rows) => {
+      const [row] = existingSchema.parse(rows);
+      if (!row) return null;
+      const { stored, ...contact } = row;
+      return { contact: { ...contact, created: false }, duplicate: !stored };
+    },
+    create: () => {
+      const contactId = randomUUID();
+      const addressId = randomUUID();
+      const pseudonym = pseudonymise(input.pseudonymSecret, message.channel, message.address);
+      const statement = prepared(Prisma.sql`
+        WITH contact AS (
+          INSERT INTO "Contact" ("id", "pseudonym", "optedOut", "createdAt", "lastActiveAt")
+          VALUES (${uuid(contactId)}, ${pseudonym}, false, ${utc(now)}, ${utc(now)})
+        ), address AS (
+          INSERT INTO "ContactAddress" ("id", "contactId", "channel", "address", "createdAt", "lastInboundAt")
+          VALUES (${uuid(addressId)}, ${uuid(contactId)}, ${channel}, ${message.address}, ${utc(now)}, ${utc(now)})
+        )
+        INSERT INTO "Message" ${messageColumns} VALUES (${messageValues(uuid(contactId))})`);
+      const contact = {
+        id: contactId,
+        pseudonym,
+        language: null,
+        optedOut: false,
+        addressId,
+        created: true,
+        focalPoint: false,
+      };
+      return { statement, contact };
+    },
   };
+}
+
+/**
+ * The first step of handling an inbound message, in as few statements as possible (this runs for
+ * every message): finds the contact behind the address — or creates it with that address — records
+ * the inbound time on the address and on the contact, and stores the message (`planStoreInbound`).
+ * Updating the contact row locks it until the transaction ends, so one contact's messages are
+ * handled one at a time across connections and instances. A repeated provider message id is
+ * reported as `duplicate` and stored once.
+ *
+ * `alongside` is a read that runs right after the message is stored, in the same round trip where
+ * the batch allows: it sees the contact as the previous message left it (`activeConversationQuery`).
+ *
+ * @example
+ * const { contact, messageId, alongside } = await storeInbound(sequentialBatch(prismaSql(tx)), {
+ *   message, now, pseudonymSecret, alongside: activeConversationQuery(message.channel, message.address, now),
+ * });
+ */
+export async function storeInbound(
+  run: SqlBatch,
+  input: { message: InboundMessage; now: Date; pseudonymSecret: string; alongside?: Prisma.Sql },
+): Promise<StoredInbound> {
+  const plan = planStoreInbound(input);
+  const [rows = [], alongside = []] = await run(input.alongside ? [plan.existing, input.alongside] : [plan.existing]);
+  const found = plan.found(rows);
+  if (found) return { ...found, messageId: plan.messageId, alongside };
+  const { statement, contact } = plan.create();
+  await run([statement]);
+  return { contact, messageId: plan.messageId, duplicate: false, alongside: [] };
 }

@@ -11,6 +11,22 @@ import type { Tx } from "./Tx.js";
  */
 export type SqlRunner = (sql: Prisma.Sql) => Promise<unknown[]>;
 
+/**
+ * Runs statements in order and returns each one's rows: in one round trip on a bare `pg`
+ * transaction (`createPgTransaction`), one after the other elsewhere. Each statement still sees
+ * what the ones before it did, as if run alone.
+ */
+export type SqlBatch = (statements: Prisma.Sql[]) => Promise<unknown[][]>;
+
+/** A batch run one statement after the other. */
+export function sequentialBatch(sql: SqlRunner): SqlBatch {
+  return async (statements) => {
+    const results: unknown[][] = [];
+    for (const statement of statements) results.push(await sql(statement));
+    return results;
+  };
+}
+
 /** Statements through Prisma: a transaction client, or the client itself. */
 export function prismaSql(tx: Pick<Tx, "$queryRaw">): SqlRunner {
   return (sql) => tx.$queryRaw<unknown[]>(sql);
