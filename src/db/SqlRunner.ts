@@ -1,3 +1,4 @@
+import type { PGlite } from "@electric-sql/pglite";
 import type pg from "pg";
 import type { Prisma } from "../generated/prisma/client.js";
 import type { StatementNamer } from "./createStatementNamer.js";
@@ -43,6 +44,14 @@ export function pgSql(client: Pick<pg.ClientBase, "query">, name: StatementNamer
     const result = await client.query({ name: name({ sql: text }) || undefined, text, values: sql.values });
     return result.rows;
   };
+}
+
+/**
+ * Statements straight on PGlite, outside any transaction: PGlite runs them once the transaction
+ * in progress (Prisma's, on the same single connection) is over, never inside it.
+ */
+export function pgliteSql(pglite: Pick<PGlite, "query">): SqlRunner {
+  return async (sql) => (await pglite.query<unknown>(sql.text, sql.values)).rows;
 }
 
 /** Direct `pg` connections beside Prisma on PostgreSQL. */

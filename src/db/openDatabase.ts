@@ -9,7 +9,7 @@ import { checkReadiness } from "./checkReadiness.js";
 import { createStatementNamer } from "./createStatementNamer.js";
 import { applyMigrations } from "./migrations.js";
 import { lockDataDir } from "./pgliteLock.js";
-import { type PgConnections, pgSql, prismaSql, type SqlRunner } from "./SqlRunner.js";
+import { type PgConnections, pgliteSql, pgSql, type SqlRunner } from "./SqlRunner.js";
 
 export type Db = PrismaClient;
 
@@ -23,7 +23,7 @@ export interface Database {
   pg?: PgConnections;
   /**
    * Hand-written statements outside a transaction, the cheapest way: straight on `pg` on
-   * PostgreSQL, through Prisma on PGlite (the outbox worker's claims and records).
+   * PostgreSQL, straight on PGlite otherwise (the outbox worker's claims and records).
    */
   sql: SqlRunner;
   close(): Promise<void>;
@@ -95,7 +95,7 @@ async function openPglite(dataDir: string): Promise<Database> {
     return {
       prisma,
       kind: "pglite",
-      sql: prismaSql(prisma),
+      sql: pgliteSql(pglite),
       adapterFactory,
       location: dataDir,
       close: async () => {

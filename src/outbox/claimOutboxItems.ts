@@ -54,15 +54,38 @@ export interface ClaimOptions {
  * const items = await claimOutboxItems(prismaSql(prisma), { workerId: "web-1", limit: 20, now: new Date(), lockMs: 120_000 });
  */
 export async function claimOutboxItems(sql: SqlRunner, options: ClaimOptions): Promise<ClaimedOutboxItem[]> {
+  // First among the oldest due items only, then, if none of those could be taken (all waiting
+  // behind earlier messages to the same people, or taken by another worker), among all of them.
+  const claimed = await claim(sql, options, options.limit * windowFactor);
+  return claimed.length > 0 ? claimed : claim(sql, options, null);
+}
+
+/** How many of the oldest due items a claim looks at first, per item it may take. */
+const windowFactor = 4;
+
+/**
+ * A backlog makes the full claim slow: the order check compares every due item with every pending
+ * one (3,000 pending items: 18 ms a claim on PGlite), which slows the worker down as the backlog grows,
+ * which grows the backlog. Looking at a window of the oldest due items first keeps a claim's cost
+ * independent of the backlog.
+ */
+async function claim(sql: SqlRunner, options: ClaimOptions, window: number | null): Promise<ClaimedOutboxItem[]> {
   const now = utc(options.now);
   const lockedUntil = utc(new Date(options.now.getTime() + options.lockMs));
+  const isDue = Prisma.sql`((c."status" = 'pending' AND c."nextAttemptAt" <= ${now})
+    OR (c."status" = 'sending' AND c."lockedUntil" < ${now}))`;
+  const source =
+    window === null
+      ? Prisma.sql`"OutboxItem" AS c`
+      : Prisma.sql`(SELECT c."id" FROM "OutboxItem" AS c WHERE ${isDue}
+          ORDER BY c."nextAttemptAt", c."createdAt" LIMIT ${window}) AS w
+        JOIN "OutboxItem" AS c ON c."id" = w."id"`;
   // Not prepared: the generic plan PostgreSQL would settle on is ten times slower.
   const rows = await sql(Prisma.sql`
     WITH due AS (
       SELECT c."id"
-      FROM "OutboxItem" AS c
-      WHERE ((c."status" = 'pending' AND c."nextAttemptAt" <= ${now})
-          OR (c."status" = 'sending' AND c."lockedUntil" < ${now}))
+      FROM ${source}
+      WHERE ${isDue}
         AND NOT EXISTS (
           SELECT 1 FROM "OutboxItem" AS e
           WHERE e."channel" = c."channel" AND e."recipient" = c."recipient"

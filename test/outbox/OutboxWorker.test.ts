@@ -290,6 +290,18 @@ describe("outbox worker", () => {
     expect(twilio.requests).toHaveLength(1);
   });
 
+  it("finds a due item behind a backlog of items that all wait for an earlier message", async () => {
+    const busy = await enqueue(db.prisma, "sms", "+243990000010", { text: "first" });
+    const claim = (workerId: string, limit: number) =>
+      claimOutboxItems(prismaSql(db.prisma), { workerId, limit, now: new Date(clock), lockMs: 60_000 });
+    expect((await claim("slow", 1)).map((c) => c.id)).toEqual([busy.outboxId]);
+    // Twelve more for the same person wait until "first" is sent; they are the oldest due items,
+    // more than a claim of two looks at first.
+    for (let i = 0; i < 12; i++) await enqueue(db.prisma, "sms", "+243990000010", { text: `later ${i}` });
+    const free = await enqueue(db.prisma, "sms", "+243990000011", { text: "free" });
+    expect((await claim("other", 2)).map((c) => c.id)).toEqual([free.outboxId]);
+  });
+
   it("fails items of a channel with no sender configured", async () => {
     const queued = await enqueue(db.prisma, "telegram", "4242", { text: "x" });
     const w = worker({ senders: sendersFor(twilio) });
