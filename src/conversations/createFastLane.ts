@@ -1,12 +1,11 @@
-import type { PgConnections } from "../db/SqlRunner.js";
+import { isMissingPreparedStatement } from "../db/createPgTransaction.js";
+import type { DirectTransactions } from "../db/DirectTransactions.js";
 import { isUniqueViolation } from "../db/Tx.js";
 import type { InboundHandlerDeps } from "./createInboundHandler.js";
 import type { HandleInbound, InboundMessage, InboundResult } from "./InboundMessage.js";
-import { type BatchOutcome, isMissingPreparedStatement, runInboundBatch } from "./runInboundBatch.js";
+import { type BatchOutcome, runInboundBatch } from "./runInboundBatch.js";
 
 export interface FastLaneOptions {
-  /** Transactions at a time. A few keep both cores busy; more only wait on each other. */
-  transactions?: number;
   /** Messages in one transaction at most. */
   batchSize?: number;
 }
@@ -19,9 +18,9 @@ interface Waiting {
 }
 
 /**
- * The inbound fast lane on PostgreSQL: messages wait in line for one of a few transactions on bare
- * `pg` connections, and those that arrived while the transactions were busy go together into the
- * next one (`runInboundBatch`). With little traffic each message has a transaction to itself; under
+ * The inbound fast lane: messages wait in line for one of a few transactions straight on the driver
+ * (`DirectTransactions`), and those that arrived while the transactions were busy go together into
+ * the next one (`runInboundBatch`). With little traffic each message has a transaction to itself; under
  * load a transaction carries many, and the round trips and the commit are shared.
  *
  * A person's messages are handled in the order they arrived: a transaction takes at most one message
@@ -31,12 +30,12 @@ interface Waiting {
  * others a retry, never their answer.
  */
 export function createFastLane(
-  lane: PgConnections,
+  lane: DirectTransactions,
   deps: InboundHandlerDeps,
   viaPrisma: HandleInbound,
   options: FastLaneOptions = {},
 ): HandleInbound {
-  const transactions = options.transactions ?? 3;
+  const transactions = lane.concurrency;
   const batchSize = options.batchSize ?? 32;
   const waiting: Waiting[] = [];
   /** Addresses with a message being handled: their next message waits. */
@@ -63,6 +62,18 @@ export function createFastLane(
     return batch;
   };
 
+  // A batch starts once the requests read in the same turn of the event loop are in line (PGlite
+  // runs a whole transaction without letting the loop read any more of them).
+  let scheduled = false;
+  const schedule = (): void => {
+    if (scheduled) return;
+    scheduled = true;
+    setImmediate(() => {
+      scheduled = false;
+      pump();
+    });
+  };
+
   const pump = (): void => {
     while (running < transactions && waiting.length > 0) {
       const batch = take();
@@ -70,7 +81,7 @@ export function createFastLane(
       running++;
       void runBatch(batch).finally(() => {
         running--;
-        pump();
+        schedule();
       });
     }
   };
@@ -107,7 +118,7 @@ export function createFastLane(
     } finally {
       if (outcome.status !== "alone") {
         busy.delete(entry.key);
-        if (waiting.length > 0) queueMicrotask(pump);
+        if (waiting.length > 0) schedule();
       }
     }
   };
@@ -115,6 +126,6 @@ export function createFastLane(
   return (message) =>
     new Promise<InboundResult>((resolve, reject) => {
       waiting.push({ message, key: `${message.channel}:${message.address}`, resolve, reject });
-      pump();
+      schedule();
     });
 }

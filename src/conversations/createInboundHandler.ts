@@ -1,5 +1,6 @@
 import type { Config } from "../config/loadConfig.js";
-import { type PgConnections, prismaSql, sequentialBatch } from "../db/SqlRunner.js";
+import type { DirectTransactions } from "../db/DirectTransactions.js";
+import { prismaSql, sequentialBatch } from "../db/SqlRunner.js";
 import { isUniqueViolation, type Tx } from "../db/Tx.js";
 import type { Engine } from "../engine/createEngine.js";
 import type { ActionRegistry } from "../engine/types.js";
@@ -41,8 +42,8 @@ export interface InboundHandlerDeps {
   afterCommit?: () => void;
   /** Clock, injectable for tests. */
   now?: () => Date;
-  /** PostgreSQL only: handle messages that need no Prisma transaction straight on `pg` connections. */
-  fastLane?: PgConnections;
+  /** Handle messages that need no Prisma transaction in transactions straight on the driver. */
+  fastLane?: DirectTransactions;
 }
 
 const maxConflictRetries = 3;
@@ -52,9 +53,9 @@ const maxConflictRetries = 3;
  * message, advances the conversation, writes the replies to the outbox and records MEAL events —
  * all or nothing. A repeated delivery (same provider message id) is acknowledged and ignored.
  *
- * With a `fastLane` (PostgreSQL), messages are handled with the same statements straight on `pg`
- * connections, several to a transaction under load (`createFastLane`), at a fraction of the CPU of
- * a Prisma interactive transaction. A message that needs Prisma (a focal point's command, a domain
+ * With a `fastLane`, messages are handled with the same statements straight on the driver, several
+ * to a transaction under load (`createFastLane`), at a fraction of the CPU of a Prisma interactive
+ * transaction. A message that needs Prisma (a focal point's command, a domain
  * action such as creating an alert) or that meets a conflict is handled in a Prisma transaction.
  */
 export function createInboundHandler(deps: InboundHandlerDeps): HandleInbound {

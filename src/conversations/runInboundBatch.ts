@@ -1,5 +1,4 @@
-import { createPgTransaction, forgetPrepared } from "../db/createPgTransaction.js";
-import type { PgConnections } from "../db/SqlRunner.js";
+import type { DirectTransactions } from "../db/DirectTransactions.js";
 import { prepared, uuid } from "../db/sqlValues.js";
 import { Prisma } from "../generated/prisma/client.js";
 import { activeConversationQuery } from "./activeConversationQuery.js";
@@ -20,8 +19,8 @@ export type BatchOutcome =
   | { status: "failed"; error: unknown };
 
 /**
- * Handles inbound messages from different addresses in one transaction on a bare `pg` connection
- * (the fast lane on PostgreSQL), in two round trips whatever their number: BEGIN with every
+ * Handles inbound messages from different addresses in one transaction straight on the driver (the
+ * fast lane). On PostgreSQL that takes two round trips whatever their number: BEGIN with every
  * message's store and conversation read, then every outcome with the COMMIT (`createPgTransaction`).
  * Under load, messages that arrived while the connections were busy share a transaction, so the
  * cost of a round trip and of a commit is shared too.
@@ -35,14 +34,13 @@ export type BatchOutcome =
  * nothing of it is kept, and the caller handles each message again alone.
  */
 export async function runInboundBatch(
-  lane: PgConnections,
+  lane: DirectTransactions,
   deps: InboundHandlerDeps,
   messages: InboundMessage[],
 ): Promise<BatchOutcome[]> {
   const now = deps.now?.() ?? new Date();
-  const client = await lane.pool.connect();
-  const tx = createPgTransaction(client, lane.name);
-  let broken: Error | undefined;
+  const { tx, end } = await lane.open();
+  const outcomes: BatchOutcome[] = [];
   try {
     const plans = messages.map((message) => ({
       message,
@@ -61,7 +59,6 @@ export async function runInboundBatch(
       return [];
     };
     const contacts = new Set<string>();
-    const outcomes: BatchOutcome[] = [];
     for (const [i, { message, plan }] of plans.entries()) {
       const found = plan.found(reads[2 * i] ?? []);
       if (found?.duplicate) {
@@ -96,23 +93,18 @@ export async function runInboundBatch(
       }
     }
     await tx.commitWith(last);
-    if (outcomes.some((outcome) => outcome.status === "done")) deps.afterCommit?.();
-    return outcomes;
+    end();
   } catch (error) {
+    let broken: Error | undefined;
     await tx.rollback().catch((rollbackError: unknown) => {
       // The connection is unusable: the pool must not hand it out again.
       broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
     });
-    if (isMissingPreparedStatement(error)) forgetPrepared(client);
+    end({ error, ...(broken ? { broken } : {}) });
     throw error;
-  } finally {
-    client.release(broken);
   }
-}
-
-/** PostgreSQL's 26000: the connection lost its prepared statements (a `DISCARD ALL`, say). */
-export function isMissingPreparedStatement(error: unknown): boolean {
-  return typeof error === "object" && error !== null && Reflect.get(error, "code") === "26000";
+  if (outcomes.some((outcome) => outcome.status === "done")) deps.afterCommit?.();
+  return outcomes;
 }
 
 /** Takes back a message stored by this transaction (it will be stored again where it is handled). */

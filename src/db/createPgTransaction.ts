@@ -1,7 +1,8 @@
 import pg from "pg";
 import type { Prisma } from "../generated/prisma/client.js";
 import type { StatementNamer } from "./createStatementNamer.js";
-import { pgSql, type SqlBatch, type SqlRunner } from "./SqlRunner.js";
+import type { DirectTransactions } from "./DirectTransactions.js";
+import { type PgConnections, pgSql, type SqlBatch, type SqlRunner } from "./SqlRunner.js";
 
 /** One transaction on a bare `pg` connection, whose statements travel in as few round trips as possible. */
 export interface PgTransaction {
@@ -120,6 +121,31 @@ export function createPgTransaction(client: pg.ClientBase, name: StatementNamer)
 /** Forgets what was prepared on `client` (after `DISCARD ALL`, or when its statements went missing). */
 export function forgetPrepared(client: pg.ClientBase): void {
   preparedOn.delete(client);
+}
+
+/**
+ * `createPgTransaction`s on connections from Prisma's pool, a few at a time: with two cores, more
+ * transactions at once only wait on each other.
+ */
+export function pgTransactions(connections: PgConnections, concurrency = 3): DirectTransactions {
+  return {
+    concurrency,
+    open: async () => {
+      const client = await connections.pool.connect();
+      return {
+        tx: createPgTransaction(client, connections.name),
+        end: (outcome) => {
+          if (isMissingPreparedStatement(outcome?.error)) forgetPrepared(client);
+          client.release(outcome?.broken);
+        },
+      };
+    },
+  };
+}
+
+/** PostgreSQL's 26000: the connection lost its prepared statements (a `DISCARD ALL`, say). */
+export function isMissingPreparedStatement(error: unknown): boolean {
+  return typeof error === "object" && error !== null && Reflect.get(error, "code") === "26000";
 }
 
 /** `EXECUTE name('v1', 'v2', NULL)`: each value as `pg` itself would send it as an untyped parameter. */

@@ -6,9 +6,12 @@ import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaClient } from "../generated/prisma/client.js";
 import { checkReadiness } from "./checkReadiness.js";
+import { pgTransactions } from "./createPgTransaction.js";
 import { createStatementNamer } from "./createStatementNamer.js";
+import type { DirectTransactions } from "./DirectTransactions.js";
 import { applyMigrations } from "./migrations.js";
 import { lockDataDir } from "./pgliteLock.js";
+import { pgliteTransactions } from "./pgliteTransactions.js";
 import { type PgConnections, pgliteSql, pgSql, type SqlRunner } from "./SqlRunner.js";
 
 export type Db = PrismaClient;
@@ -26,6 +29,8 @@ export interface Database {
    * PostgreSQL, straight on PGlite otherwise (the outbox worker's claims and records).
    */
   sql: SqlRunner;
+  /** Transactions straight on the driver, for the inbound fast lane. */
+  direct: DirectTransactions;
   close(): Promise<void>;
 }
 
@@ -78,6 +83,7 @@ function openPostgres(url: string, poolSize = 10): Database {
     location: describePostgresUrl(url),
     pg: { pool, name },
     sql: pgSql(pool, name),
+    direct: pgTransactions({ pool, name }),
     close: async () => {
       await prisma.$disconnect();
       await pool.end();
@@ -96,6 +102,7 @@ async function openPglite(dataDir: string): Promise<Database> {
       prisma,
       kind: "pglite",
       sql: pgliteSql(pglite),
+      direct: pgliteTransactions(pglite),
       adapterFactory,
       location: dataDir,
       close: async () => {

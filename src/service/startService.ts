@@ -116,7 +116,7 @@ export async function startService(config: Config, log: Logger, options: StartOp
       },
       commands,
       afterCommit: wakeOutbox,
-      ...(db.pg ? { fastLane: db.pg } : {}),
+      fastLane: db.direct,
     });
 
     const ctx: FeatureContext = {
